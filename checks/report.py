@@ -1,0 +1,119 @@
+"""Reporters: text, github, json and sarif. Only reporters format; stages never print."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from typing import Callable
+
+from . import __version__
+from .findings import ERROR, RULES, SEVERITY_NB, Finding
+
+JSON_FORMAT_VERSION = 1
+
+
+def summary_nb(findings: list[Finding], files: int) -> str:
+    counts = Counter(f.severity for f in findings)
+    errors, warnings = counts.get(ERROR, 0), counts.get("warning", 0)
+    if not findings:
+        return f"Ingen funn i {files} filer."
+    return (f"{errors} {'feil'} og {warnings} {'advarsel' if warnings == 1 else 'advarsler'} "
+            f"i {files} filer.")
+
+
+def text(findings: list[Finding], files: int, color: bool = False) -> str:
+    def paint(code: str, s: str) -> str:
+        return f"\033[{code}m{s}\033[0m" if color else s
+
+    lines = []
+    for f in findings:
+        sev = SEVERITY_NB.get(f.severity, f.severity)
+        sev = paint("31;1" if f.severity == ERROR else "33;1", sev)
+        lines.append(f"{paint('1', f.location())}: {sev} [{f.rule}] {f.message}")
+        if f.hint:
+            lines.append(f"    tips: {f.hint}")
+    lines.append(summary_nb(findings, files))
+    return "\n".join(lines) + "\n"
+
+
+def _escape_data(s: str) -> str:
+    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(s: str) -> str:
+    return _escape_data(s).replace(":", "%3A").replace(",", "%2C")
+
+
+def github(findings: list[Finding], files: int, color: bool = False) -> str:
+    """GitHub Actions workflow commands: one annotation per finding."""
+    lines = []
+    for f in findings:
+        level = "error" if f.severity == ERROR else "warning"
+        message = f.message + (f" Tips: {f.hint}" if f.hint else "")
+        lines.append(
+            f"::{level} file={_escape_property(f.file)},line={f.line},col={f.column},"
+            f"title={_escape_property(f.rule)}::{_escape_data(message)}")
+    lines.append(summary_nb(findings, files))
+    return "\n".join(lines) + "\n"
+
+
+def as_json(findings: list[Finding], files: int, color: bool = False) -> str:
+    """A stable object: {"format": 1, "tool", "summary": {...}, "findings": [...]}."""
+    counts = Counter(f.severity for f in findings)
+    data = {
+        "format": JSON_FORMAT_VERSION,
+        "tool": {"name": "samhandling", "version": __version__},
+        "summary": {"files": files, "errors": counts.get(ERROR, 0), "warnings": counts.get("warning", 0)},
+        "findings": [f.as_dict() for f in findings],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def sarif(findings: list[Finding], files: int, color: bool = False) -> str:
+    """SARIF 2.1.0 for code scanning."""
+    rule_ids = sorted(RULES)
+    index = {rid: i for i, rid in enumerate(rule_ids)}
+    rules = [{
+        "id": rid,
+        "name": rid.replace(".", "-"),
+        "shortDescription": {"text": RULES[rid].title},
+        "fullDescription": {"text": RULES[rid].doc},
+        "defaultConfiguration": {"level": "error" if RULES[rid].severity == ERROR else "warning"},
+    } for rid in rule_ids]
+    results = []
+    for f in findings:
+        result = {
+            "ruleId": f.rule,
+            "level": "error" if f.severity == ERROR else "warning",
+            "message": {"text": f.message + (f" Tips: {f.hint}" if f.hint else "")},
+            "locations": [{
+                "physicalLocation": {
+                    "artifactLocation": {"uri": f.file, "uriBaseId": "SRCROOT"},
+                    "region": {"startLine": max(f.line, 1), "startColumn": max(f.column, 1)},
+                },
+            }],
+        }
+        if f.rule in index:
+            result["ruleIndex"] = index[f.rule]
+        results.append(result)
+    data = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "samhandling",
+                "version": __version__,
+                "rules": rules,
+            }},
+            "results": results,
+        }],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+REPORTERS: dict[str, Callable] = {"text": text, "github": github, "json": as_json, "sarif": sarif}
+
+
+def default_format() -> str:
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
