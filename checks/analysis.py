@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import content
+from . import content, graph
 from .findings import Finding
 from .repository import Repository, load_repository, sort_findings
 
@@ -17,6 +17,7 @@ def analyse(repo: Repository) -> list[Finding]:
     """All findings for a loaded repository: loading, schema and content rules."""
     findings = list(repo.findings)
     findings.extend(content.check(repo))
+    findings.extend(graph.check(repo))
     return sort_findings(findings)
 
 

@@ -36,6 +36,10 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("rule", metavar="REGEL")
 
     sub.add_parser("rules", help="list alle regler")
+
+    graph = sub.add_parser("graph", help="skriv ut grafen til en meldingskjede eller rutine")
+    graph.add_argument("id", metavar="ID", help="id-en til meldingskjeden eller rutinen")
+    graph.add_argument("--format", choices=["mermaid", "dot"], default="mermaid", help="utformat (standard: mermaid)")
     return parser
 
 
@@ -124,7 +128,27 @@ def _load_all_rules() -> None:
     from . import analysis  # noqa: F401  (registers every rule)
 
 
-COMMANDS = {"check": cmd_check, "explain": cmd_explain, "rules": cmd_rules}
+def cmd_graph(args) -> int:
+    import difflib
+
+    from . import diagram
+    from .content import procedures
+    from .repository import load_repository
+    root = _root(args)
+    repo = load_repository(root)
+    found = {e.id: e for e in procedures(repo)}
+    entry = found.get(args.id)
+    if entry is None:
+        close = difflib.get_close_matches(args.id, sorted(found), n=1)
+        tip = f" Mente du `{close[0]}`?" if close else ""
+        raise UsageError(f"fant ingen meldingskjede eller rutine med id `{args.id}`.{tip}")
+    types = {e.id: e for e in repo.of("message-type")}
+    render = diagram.mermaid if args.format == "mermaid" else diagram.dot
+    sys.stdout.write(render(entry, types))
+    return 0
+
+
+COMMANDS = {"check": cmd_check, "explain": cmd_explain, "rules": cmd_rules, "graph": cmd_graph}
 
 
 if __name__ == "__main__":  # pragma: no cover

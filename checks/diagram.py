@@ -1,0 +1,123 @@
+"""Procedure graphs as text diagrams: mermaid (sequence diagram for a chain, flowchart for a
+routine) and Graphviz DOT. The site and `samhandling graph` print the same output."""
+
+from __future__ import annotations
+
+import re
+
+from .content import ADDRESS_NB
+from .graph import ProcedureGraph, build, deadline_nb
+from .repository import Entry
+
+PARTY_NB = {"municipality": "Kommunen", "health-trust": "UNN"}
+_UNSAFE = re.compile(r"[\"<>#;`{}\[\]|\\]")
+
+
+def _text(value) -> str:
+    """Text for inside a quoted mermaid label: no markup, no quote, no line break."""
+    text = " ".join(str(value or "").split())
+    return _UNSAFE.sub(lambda m: f"#{ord(m.group())};", text)
+
+
+def _node_id(sid: str) -> str:
+    return "s_" + re.sub(r"[^a-z0-9]", "_", sid)
+
+
+def mermaid(entry: Entry, message_types: dict) -> str:
+    pg = build(entry)
+    return _sequence(pg, message_types) if entry.kind == "chain" else _flowchart(pg)
+
+
+def _participant(endpoint: dict) -> tuple[str, str]:
+    party, address = endpoint.get("party", ""), endpoint.get("address", "")
+    pid = re.sub(r"[^a-z0-9]", "_", f"{party}_{address}")
+    return pid, f"{PARTY_NB.get(party, party)}: {ADDRESS_NB.get(address, address)}"
+
+
+def _ordered(pg: ProcedureGraph) -> list[str]:
+    return sorted(pg.steps, key=lambda s: pg.steps[s][0])
+
+
+def _sequence(pg: ProcedureGraph, message_types: dict) -> str:
+    lines = ["sequenceDiagram", f"    title {_text(pg.entry.data.get('title'))}"]
+    boxes: dict = {"health-trust": {}, "municipality": {}}
+    for sid in _ordered(pg):
+        step = pg.steps[sid][1]
+        for key in ("from", "to"):
+            if isinstance(step.get(key), dict) and step[key].get("party") in boxes:
+                pid, label = _participant(step[key])
+                boxes[step[key]["party"]][pid] = label
+    for party, members in boxes.items():
+        if not members:
+            continue
+        lines.append(f"    box {PARTY_NB[party]}")
+        for pid, label in members.items():
+            lines.append(f"        participant {pid} as {_text(label)}")
+        lines.append("    end")
+    everyone = [pid for members in boxes.values() for pid in members]
+    span = f"{everyone[0]},{everyone[-1]}" if len(everyone) > 1 else (everyone[0] if everyone else "")
+    for sid in _ordered(pg):
+        step = pg.steps[sid][1]
+        kind = step.get("type")
+        if kind == "message" and isinstance(step.get("from"), dict) and isinstance(step.get("to"), dict):
+            source, _ = _participant(step["from"])
+            target, _ = _participant(step["to"])
+            mtype = message_types.get(step.get("message_type"))
+            name = mtype.data.get("name") if mtype else step.get("message_type")
+            label = name + (f" ({deadline_nb(step['deadline'])})" if step.get("deadline") else "")
+            arrow = "-->>" if step.get("answers") else "->>"
+            lines.append(f"    {source}{arrow}{target}: {_text(label)}")
+        elif span:
+            prefix = {"decision": "Valg: ", "end": "Slutt: ", "start": "Start: "}.get(kind, "")
+            lines.append(f"    Note over {span}: {_text(prefix + step.get('title', sid))}")
+    return "\n".join(lines) + "\n"
+
+
+_SHAPES = {
+    "start": ('(["', '"])'), "end": ('(["', '"])'), "decision": ('{"', '"}'),
+    "subprocess": ('[["', '"]]'), "message": ('[/"', '"/]'), "event": ('>"', '"]'),
+}
+
+
+def _flowchart(pg: ProcedureGraph) -> str:
+    lines = ["---", f"title: {_text(pg.entry.data.get('title'))}", "---", "flowchart TD"]
+    for sid in _ordered(pg):
+        step = pg.steps[sid][1]
+        left, right = _SHAPES.get(step.get("type"), ('["', '"]'))
+        lines.append(f"    {_node_id(sid)}{left}{_text(step.get('title', sid))}{right}")
+    for a, b, data in sorted(pg.graph.edges(data=True), key=lambda e: (pg.steps[e[0]][0], pg.steps[e[1]][0])):
+        condition = data.get("condition")
+        link = f' -->|"{_text(condition)}"| ' if condition else " --> "
+        lines.append(f"    {_node_id(a)}{link}{_node_id(b)}")
+    return "\n".join(lines) + "\n"
+
+
+def _dot_text(value) -> str:
+    return " ".join(str(value or "").split()).replace("\\", "\\\\").replace('"', '\\"')
+
+
+def dot(entry: Entry, message_types: dict) -> str:
+    pg = build(entry)
+    shapes = {"start": "oval", "end": "doublecircle", "decision": "diamond", "subprocess": "box3d",
+              "message": "parallelogram", "event": "cds"}
+    lines = [f'digraph "{_dot_text(entry.id)}" {{', f'    label="{_dot_text(entry.data.get("title"))}";',
+             "    node [shape=box];"]
+    for sid in _ordered(pg):
+        step = pg.steps[sid][1]
+        label = step.get("title", sid)
+        if step.get("type") == "message":
+            mtype = message_types.get(step.get("message_type"))
+            frm, to = step.get("from") or {}, step.get("to") or {}
+            label = (f"{mtype.data.get('name') if mtype else step.get('message_type')}\\n"
+                     f"{PARTY_NB.get(frm.get('party'), '')} → {PARTY_NB.get(to.get('party'), '')}")
+            if step.get("deadline"):
+                label += f"\\n{deadline_nb(step['deadline'])}"
+            label = _dot_text(label).replace("\\\\n", "\\n")
+        else:
+            label = _dot_text(label)
+        lines.append(f'    "{sid}" [label="{label}", shape={shapes.get(step.get("type"), "box")}];')
+    for a, b, data in sorted(pg.graph.edges(data=True), key=lambda e: (pg.steps[e[0]][0], pg.steps[e[1]][0])):
+        attrs = f' [label="{_dot_text(data["condition"])}"]' if data.get("condition") else ""
+        lines.append(f'    "{a}" -> "{b}"{attrs};')
+    lines.append("}")
+    return "\n".join(lines) + "\n"
