@@ -13,12 +13,6 @@ R_REF = rule("ref.unknown", ERROR, "Ukjent referanse",
     innstilling, vedtak, rolle eller et steg. Tipset foreslår nærmeste id som finnes.""")
 R_DUP_STEP = rule("procedure.duplicate-step", ERROR, "Samme steg-id to ganger",
     """Hvert steg i en prosedyre må ha en egen id.""")
-R_UNCOVERED = rule("coverage.uncovered", ERROR, "Forpliktelse uten prosedyre",
-    """En forpliktelse som skal oppfylles av en prosedyre eller plan, har ingen prosedyre som
-    oppgir den under `fulfils`.""")
-R_NOT_ADOPTED = rule("coverage.not-adopted", WARNING, "Forpliktelse bare dekket av utkast",
-    """Forpliktelsen er bare dekket av prosedyrer som ennå ikke er vedtatt (utkast eller til
-    behandling). Den er ikke oppfylt før OSO har vedtatt en av dem.""")
 R_PARTY_FIELD = rule("coverage.party-field", ERROR, "Forpliktelse uten partsfelt",
     """En forpliktelse som oppfylles av partsopplysninger, må si hvilke felt (`party_fields`).""")
 R_MISSING_ADDRESS = rule("party.missing-address", ERROR, "Påkrevd tjenesteadresse mangler",
@@ -63,7 +57,6 @@ def check(repo: Repository, today: datetime.date | None = None) -> list[Finding]
     today = today or datetime.date.today()
     findings: list[Finding] = []
     findings += _references(repo)
-    findings += _coverage(repo)
     findings += _parties(repo, today)
     return findings
 
@@ -168,40 +161,9 @@ def _references(repo: Repository) -> list[Finding]:
 
 
 def coverage(repo: Repository) -> dict:
-    """Obligation id -> list of (procedure entry) that fulfil it."""
-    matrix: dict = {ob: [] for ob in obligation_ids(repo)}
-    for entry in procedures(repo):
-        if entry.data.get("status") == "repealed":
-            continue
-        for ob in entry.data.get("fulfils", []) or []:
-            if ob in matrix:
-                matrix[ob].append(entry)
-    return matrix
-
-
-def _coverage(repo: Repository) -> list[Finding]:
-    ag = repo.agreement
-    if ag is None:
-        return []
-    out = []
-    matrix = coverage(repo)
-    for i, ob in enumerate(ag.data.get("obligations", [])):
-        if ob.get("evidence") not in ("procedure", "plan"):
-            continue
-        oid = ob.get("id")
-        covering = matrix.get(oid, [])
-        path = ("obligations", i)
-        pos = ag.doc.position(path + ("id",))
-        if not covering:
-            out.append(R_UNCOVERED.at(ag.file, pos,
-                f"Forpliktelse `{oid}` ({ob.get('clause')}) har ingen prosedyre som oppfyller den.",
-                f"Legg `{oid}` til under `fulfils` i prosedyren som oppfyller den, eller skriv en ny.", path))
-        elif not any(e.data.get("status") == "adopted" for e in covering):
-            names = ", ".join(f"`{e.id}` ({STATUS_NB.get(e.data.get('status'), '?')})" for e in covering)
-            out.append(R_NOT_ADOPTED.at(ag.file, pos,
-                f"Forpliktelse `{oid}` ({ob.get('clause')}) er bare dekket av prosedyrer som ikke er vedtatt: {names}.",
-                "Forpliktelsen er oppfylt først når OSO har vedtatt en av dem.", path))
-    return out
+    """Obligation id -> procedures (not repealed) that fulfil it, from the reference graph."""
+    from .graph import coverage_matrix
+    return coverage_matrix(repo)
 
 
 def required_party_fields(repo: Repository) -> list[str]:

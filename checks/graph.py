@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from .content import ALLOWED_ADDRESSES, PROCEDURE_KINDS, procedures
+from .content import ALLOWED_ADDRESSES, PROCEDURE_KINDS, STATUS_NB, procedures
 from .findings import ERROR, WARNING, Finding, rule
 from .repository import Entry, Repository
 
@@ -73,6 +73,12 @@ R_REQUIRED_ROUTINE = rule("repo.required-routine", ERROR, "Påkrevd rutine mangl
     """Hver rutine avtalen krever (`requires_routine` på forpliktelsen), skal finnes nøyaktig én
     gang blant rutinene som ikke er opphevet. Heller ikke andre rutinekategorier kan finnes to
     ganger.""")
+R_UNCOVERED = rule("coverage.uncovered", ERROR, "Forpliktelse uten prosedyre",
+    """En forpliktelse som skal oppfylles av en prosedyre eller plan, har ingen prosedyre som
+    oppgir den under `fulfils`.""")
+R_NOT_ADOPTED = rule("coverage.not-adopted", WARNING, "Forpliktelse bare dekket av utkast",
+    """Forpliktelsen er bare dekket av prosedyrer som ennå ikke er vedtatt (utkast eller til
+    behandling). Den er ikke oppfylt før OSO har vedtatt en av dem.""")
 R_ORPHAN = rule("repo.orphan", WARNING, "Foreldreløst dokument",
     """Ingen prosedyre eller forpliktelse viser til denne rutinen eller innstillingen.""")
 
@@ -515,6 +521,49 @@ def repository_rules(repo: Repository, g: nx.DiGraph) -> list[Finding]:
     return out
 
 
+def coverage_matrix(repo: Repository, g: nx.DiGraph | None = None) -> dict:
+    """Obligation id -> the procedures in force or proposed (not repealed) that fulfil it,
+    read off the reference graph as the procedure nodes with a `fulfils` edge into it."""
+    g = g if g is not None else reference_graph(repo)
+    matrix: dict = {}
+    if repo.agreement is None:
+        return matrix
+    for ob in repo.agreement.data.get("obligations", []):
+        node = ("obligation", ob.get("id"))
+        covering = []
+        for source in g.predecessors(node) if node in g else []:
+            entry = g.nodes[source].get("entry")
+            if source[0] in PROCEDURE_KINDS and entry is not None and entry.data.get("status") != "repealed":
+                covering.append(entry)
+        matrix[ob.get("id")] = sorted(covering, key=lambda e: e.file)
+    return matrix
+
+
+def coverage_rules(repo: Repository, g: nx.DiGraph) -> list[Finding]:
+    ag = repo.agreement
+    if ag is None:
+        return []
+    out = []
+    matrix = coverage_matrix(repo, g)
+    for i, ob in enumerate(ag.data.get("obligations", [])):
+        if ob.get("evidence") not in ("procedure", "plan"):
+            continue
+        oid = ob.get("id")
+        covering = matrix.get(oid, [])
+        path = ("obligations", i)
+        pos = ag.doc.position(path + ("id",))
+        if not covering:
+            out.append(R_UNCOVERED.at(ag.file, pos,
+                f"Forpliktelse `{oid}` ({ob.get('clause')}) har ingen prosedyre som oppfyller den.",
+                f"Legg `{oid}` til under `fulfils` i prosedyren som oppfyller den, eller skriv en ny.", path))
+        elif not any(e.data.get("status") == "adopted" for e in covering):
+            names = ", ".join(f"`{e.id}` ({STATUS_NB.get(e.data.get('status'), '?')})" for e in covering)
+            out.append(R_NOT_ADOPTED.at(ag.file, pos,
+                f"Forpliktelse `{oid}` ({ob.get('clause')}) er bare dekket av prosedyrer som ikke er vedtatt: {names}.",
+                "Forpliktelsen er oppfylt først når OSO har vedtatt en av dem.", path))
+    return out
+
+
 def check(repo: Repository) -> list[Finding]:
     message_types = {e.id: e for e in repo.of("message-type")}
     routines = {e.id: e for e in repo.of("routine")}
@@ -530,5 +579,7 @@ def check(repo: Repository) -> list[Finding]:
         out += messages(pg, message_types)
     for pg in graphs:
         out += failure_paths(pg, routines, unsound)
-    out += repository_rules(repo, reference_graph(repo))
+    refs = reference_graph(repo)
+    out += repository_rules(repo, refs)
+    out += coverage_rules(repo, refs)
     return out

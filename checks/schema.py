@@ -12,9 +12,6 @@ import json
 from functools import cached_property
 from pathlib import Path
 
-import jsonschema
-from jsonschema.exceptions import best_match, relevance
-from referencing import Registry, Resource
 
 from .findings import ERROR, rule
 from .loader import Document
@@ -106,12 +103,14 @@ class SchemaSet:
             self.raw[path.name] = {**schema, "$id": BASE_URI + path.name}
 
     @cached_property
-    def registry(self) -> Registry:
+    def registry(self):
+        from referencing import Registry, Resource  # only needed to explain a failure
         return Registry().with_resources(
             (uri, Resource.from_contents(s)) for uri, s in ((s["$id"], s) for s in self.raw.values()))
 
     @cached_property
     def _reference(self) -> dict:
+        import jsonschema  # the reference validator explains; the fast one decides
         return {
             kind: jsonschema.Draft202012Validator(
                 self.raw[f"{kind}.schema.json"], registry=self.registry,
@@ -157,6 +156,7 @@ def explain(error, doc: Document, hidden: int = 0) -> list:
     schema = error.schema if isinstance(error.schema, dict) else {}
 
     if kw in ("oneOf", "anyOf") and error.context:
+        from jsonschema.exceptions import best_match, relevance
         best = best_match(error.context, key=relevance)
         rest = len(error.context) - 1
         if best is not None:
