@@ -180,13 +180,15 @@ def required_party_fields(repo: Repository) -> list[str]:
     return fields
 
 
-def missing_party_data(repo: Repository, party: Entry) -> list[str]:
-    return [name for name in required_party_fields(repo) if not party.data.get(name)]
+def missing_party_data(repo: Repository, party: Entry, required: list | None = None) -> list[str]:
+    required = required if required is not None else required_party_fields(repo)
+    return [name for name in required if not party.data.get(name)]
 
 
 def _parties(repo: Repository, today: datetime.date) -> list[Finding]:
     out = []
     numbers: dict = {}
+    required = required_party_fields(repo)
     for entry in repo.of("party"):
         data = entry.data
         role = data.get("role")
@@ -217,7 +219,7 @@ def _parties(repo: Repository, today: datetime.date) -> list[Finding]:
                     out.append(R_NUMBER.at(entry.file, entry.doc.position(("municipality_number",)),
                         f"Kommunenummeret `{number}` er også brukt i {numbers[number]}.", "", ("municipality_number",)))
                 numbers.setdefault(number, entry.file)
-        missing = missing_party_data(repo, entry)
+        missing = missing_party_data(repo, entry, required)
         if missing:
             signed = data.get("agreement_signed")
             severity = ERROR if signed and _date(signed) and _date(signed) <= today else WARNING

@@ -62,8 +62,13 @@ _FLOAT = re.compile(r"^[-+]?(?:(?:0|[1-9][0-9]*)\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0
                     r"|^[-+]?(?:0|[1-9][0-9]*)[eE][-+]?[0-9]+$")
 
 
+_MAYBE_TYPED = frozenset("~nNtTfF0123456789+-.")
+
+
 def resolve_plain(text: str):
     """The value of a plain (unquoted) scalar."""
+    if text and text[0] not in _MAYBE_TYPED:  # most scalars are words: the fast way out
+        return text
     if _NULL.match(text):
         return None
     if text in _BOOL:
@@ -221,8 +226,6 @@ def _compose(file: str, text: str, doc: Document) -> None:
     positions = doc.positions
     key_positions = doc.key_positions
     stack: list[_Frame] = []
-    documents = 0
-    root_set = False
     ev = yaml.events
 
     def check_node(event) -> None:
@@ -237,10 +240,8 @@ def _compose(file: str, text: str, doc: Document) -> None:
 
     def attach(value, pos, event=None) -> tuple | None:
         """Attach a finished node to its parent; return its path (None if dropped)."""
-        nonlocal root_set
         if not stack:
             doc.data = value
-            root_set = True
             positions[()] = pos
             return ()
         top = stack[-1]
@@ -279,24 +280,39 @@ def _compose(file: str, text: str, doc: Document) -> None:
         top.key = None
         return path
 
-    for event in yaml.parse(text, Loader=_Loader):
+    loader = _Loader(text)
+    try:
+        _walk(loader, ev, stack, findings, check_node, attach, doc, file)
+    finally:
+        loader.dispose()
+
+
+def _walk(loader, ev, stack, findings, check_node, attach, doc, file) -> None:
+    documents = 0
+    Scalar, MapStart, SeqStart = ev.ScalarEvent, ev.MappingStartEvent, ev.SequenceStartEvent
+    MapEnd, SeqEnd, Alias, DocStart = ev.MappingEndEvent, ev.SequenceEndEvent, ev.AliasEvent, ev.DocumentStartEvent
+    get_event, check_event = loader.get_event, loader.check_event
+    while check_event():
+        event = get_event()
         cls = type(event)
-        if cls is ev.ScalarEvent:
-            check_node(event)
+        if cls is Scalar:
+            if event.anchor is not None or event.tag is not None:
+                check_node(event)
             if not event.style and event.implicit[0] and event.tag is None:
                 value = resolve_plain(event.value)
             else:
                 value = event.value
             attach(value, _mark(event.start_mark))
-        elif cls is ev.MappingStartEvent or cls is ev.SequenceStartEvent:
-            check_node(event)
+        elif cls is MapStart or cls is SeqStart:
+            if event.anchor is not None or event.tag is not None:
+                check_node(event)
             pos = _mark(event.start_mark)
             if len(stack) >= MAX_DEPTH:
                 findings.append(R_TOO_DEEP.at(file, pos,
                     f"Dokumentet er nestet dypere enn {MAX_DEPTH} nivåer.", "Gjør strukturen flatere."))
                 doc.data = None
                 return
-            is_map = cls is ev.MappingStartEvent
+            is_map = cls is MapStart
             container = {} if is_map else []
             parent_path = stack[-1].path if stack else ()
             # the path is known once attached; attach an empty container now and fill it in place
@@ -304,13 +320,13 @@ def _compose(file: str, text: str, doc: Document) -> None:
             frame = _Frame(container, path if path is not None else parent_path + ("?",), is_map)
             frame.bad_key = False
             stack.append(frame)
-        elif cls is ev.MappingEndEvent or cls is ev.SequenceEndEvent:
+        elif cls is MapEnd or cls is SeqEnd:
             stack.pop()
-        elif cls is ev.AliasEvent:
+        elif cls is Alias:
             findings.append(R_ALIAS.at(file, _mark(event.start_mark),
                 f"Aliaset `*{event.anchor}` er ikke tillatt.", "Skriv innholdet ut der det brukes."))
             attach(None, _mark(event.start_mark))
-        elif cls is ev.DocumentStartEvent:
+        elif cls is DocStart:
             documents += 1
             if documents > 1:
                 findings.append(R_MULTIDOC.at(file, _mark(event.start_mark),
