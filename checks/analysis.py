@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import content, graph
+from . import content, graph, privacy
 from .findings import Finding
 from .repository import Repository, load_repository, sort_findings
 
@@ -18,6 +18,7 @@ def analyse(repo: Repository) -> list[Finding]:
     findings = list(repo.findings)
     findings.extend(content.check(repo))
     findings.extend(graph.check(repo))
+    findings.extend(privacy.check(repo))
     return sort_findings(findings)
 
 

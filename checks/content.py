@@ -188,7 +188,7 @@ def missing_party_data(repo: Repository, party: Entry, required: list | None = N
 def _parties(repo: Repository, today: datetime.date) -> list[Finding]:
     out = []
     numbers: dict = {}
-    required = required_party_fields(repo)
+    required_fields = required_party_fields(repo)
     for entry in repo.of("party"):
         data = entry.data
         role = data.get("role")
@@ -219,7 +219,7 @@ def _parties(repo: Repository, today: datetime.date) -> list[Finding]:
                     out.append(R_NUMBER.at(entry.file, entry.doc.position(("municipality_number",)),
                         f"Kommunenummeret `{number}` er også brukt i {numbers[number]}.", "", ("municipality_number",)))
                 numbers.setdefault(number, entry.file)
-        missing = missing_party_data(repo, entry, required)
+        missing = missing_party_data(repo, entry, required_fields)
         if missing:
             signed = data.get("agreement_signed")
             severity = ERROR if signed and _date(signed) and _date(signed) <= today else WARNING

@@ -86,6 +86,7 @@ class Document:
 
     file: str
     data: object = None
+    text: str = ""  # the decoded source, for scans over raw text (personal identifiers)
     positions: dict = field(default_factory=dict)  # key path -> (line, column) of the value
     key_positions: dict = field(default_factory=dict)  # key path -> (line, column) of the key
     findings: list = field(default_factory=list)
@@ -152,6 +153,7 @@ def load_bytes(file: str, raw: bytes) -> Document:
 
 def load_text(file: str, text: str, doc: Document | None = None) -> Document:
     doc = doc or Document(file)
+    doc.text = text
     enabled = gc.isenabled()
     gc.disable()  # the collector running while nodes are built nearly triples the cost
     try:

@@ -63,6 +63,7 @@ class Repository:
     root: Path
     entries: list = field(default_factory=list)
     findings: list = field(default_factory=list)
+    documents: list = field(default_factory=list)  # every loaded file, also those that failed
 
     def of(self, kind: str) -> list:
         """Valid entries of a kind, the subjects of the content and graph rules."""
@@ -149,6 +150,7 @@ def load_repository(root: Path, schemas: SchemaSet | None = None, reader=None) -
             repo.findings.append(R_UNREADABLE.at(rel, (1, 1), f"Filen kan ikke leses: {exc.strerror or exc}."))
             continue
         doc = load_bytes(rel, raw)
+        repo.documents.append(doc)
         repo.findings.extend(doc.findings)
         if not doc.findings and doc.data is not None:
             doc.findings = schemas.validate(kind, doc)

@@ -156,3 +156,11 @@ def test_the_standard_chain_is_one_sound_graph(model):
     repo, _ = model
     pg = build(_chain(repo))
     assert pg.start == "innleggelse" and pg.ends
+
+
+def test_missing_party_data_is_listed_not_hidden(model):
+    _, findings = model
+    (tromso,) = [f for f in findings if f.file == "procedures/parties/5501.yaml"]
+    assert tromso.rule == "party.missing-data" and tromso.severity == "warning"
+    assert tromso.message == ("Tromsø mangler: HER-id, meldingsansvarligadresse, lokal brukerstøtte for video, "
+                              "dato for signering.")

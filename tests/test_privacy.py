@@ -1,0 +1,78 @@
+"""The personal-identifier guard: every valid number of each kind is caught, wrong check
+digits never are, and the report masks the number."""
+
+import random
+
+import pytest
+
+from checks.privacy import identity_kind, orgnr_valid, scan_text
+
+W1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
+W2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
+
+
+def with_check_digits(nine: str) -> str | None:
+    digits = [int(c) for c in nine]
+    k1 = (11 - sum(d * w for d, w in zip(digits, W1)) % 11) % 11
+    if k1 == 10:
+        return None
+    digits.append(k1)
+    k2 = (11 - sum(d * w for d, w in zip(digits, W2)) % 11) % 11
+    if k2 == 10:
+        return None
+    return nine + str(k1) + str(k2)
+
+
+def generate(kind: str, rng: random.Random, count: int) -> list[str]:
+    out = []
+    while len(out) < count:
+        day, month, year, individual = rng.randint(1, 28), rng.randint(1, 12), rng.randint(0, 99), rng.randint(0, 999)
+        if kind == "D-nummer":
+            day += 40
+        if kind == "H-nummer":
+            month += 40
+        nine = f"{day:02d}{month:02d}{year:02d}{individual:03d}"
+        if kind == "FH-nummer":
+            nine = str(rng.choice((8, 9))) + "".join(str(rng.randint(0, 9)) for _ in range(8))
+        number = with_check_digits(nine)
+        if number:
+            out.append(number)
+    return out
+
+
+def test_the_published_test_vector_is_a_fodselsnummer():
+    assert identity_kind("31129956715") == "fødselsnummer"
+
+
+@pytest.mark.parametrize("kind", ["fødselsnummer", "D-nummer", "H-nummer", "FH-nummer"])
+def test_every_generated_valid_number_is_caught_and_masked(kind):
+    rng = random.Random(kind)
+    for number in generate(kind, rng, 500):
+        assert identity_kind(number) == kind
+        for written in (number, f"{number[:6]} {number[6:]}", ".".join((number[:2], number[2:4], number[4:6])) + " " + number[6:]):
+            (finding,) = scan_text("procedures/x.yaml", f"note: ring pasienten, {written} gjelder\n")
+            assert finding.rule == "privacy.personal-id" and (finding.line, finding.column) == (1, 23)
+            assert number[6:] not in finding.message and f"{number[:6]}*****" in finding.message
+
+
+def test_wrong_check_digits_are_never_flagged():
+    rng = random.Random(11)
+    checked = 0
+    while checked < 20_000:
+        nine = "".join(str(rng.randint(0, 9)) for _ in range(9))
+        valid = with_check_digits(nine)
+        wrong = nine + f"{rng.randint(0, 99):02d}"
+        if wrong == valid:
+            continue
+        checked += 1
+        assert identity_kind(wrong) is None
+        assert scan_text("x", f"tall: {wrong}\n") == []
+
+
+def test_longer_numbers_and_other_identifiers_are_not_personal_ids():
+    assert scan_text("x", "url: https://example.org/id311299567150\norgnr: 983974899\ntlf: 07022\n") == []
+
+
+def test_organisation_numbers_by_check_digit():
+    assert orgnr_valid("983974899") and orgnr_valid("123456785")
+    assert not orgnr_valid("983974898") and not orgnr_valid("12345678")
