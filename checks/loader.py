@@ -26,6 +26,8 @@ except ImportError:  # pragma: no cover - exercised only without libyaml
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 40
+MAX_ITEMS = 2000  # entries in one list or mapping
+MAX_SCALAR = 20_000  # characters in one scalar
 
 R_SYNTAX = rule("yaml.syntax", ERROR, "Ugyldig YAML",
     """Filen kan ikke leses som YAML. Meldingen sier hva parseren ventet og hvor.""")
@@ -53,6 +55,9 @@ R_KEY_TYPE = rule("yaml.key-type", ERROR, "Nøkkel som ikke er tekst",
     nøkler er ikke tillatt.""")
 R_TOO_DEEP = rule("yaml.too-deep", ERROR, "For dyp nesting",
     f"""Dokumentet er nestet dypere enn {MAX_DEPTH} nivåer.""")
+R_TOO_LONG = rule("yaml.too-long", ERROR, "For lang liste eller tekst",
+    f"""En liste eller tabell har flere enn {MAX_ITEMS} elementer, eller en tekst er lengre enn
+    {MAX_SCALAR} tegn. Ingen prosedyre trenger så mye; grensen verner mot feil og misbruk.""")
 
 # YAML 1.2 core schema, narrowed: no sexagesimal numbers, no octal, no leading zeros.
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
@@ -300,6 +305,11 @@ def _walk(loader, ev, stack, findings, check_node, attach, doc, file) -> None:
         if cls is Scalar:
             if event.anchor is not None or event.tag is not None:
                 check_node(event)
+            if len(event.value) > MAX_SCALAR:
+                findings.append(R_TOO_LONG.at(file, _mark(event.start_mark),
+                    f"Teksten er {len(event.value)} tegn lang; grensen er {MAX_SCALAR}.", "Kort den ned."))
+                doc.data = None
+                return
             if not event.style and event.implicit[0] and event.tag is None:
                 value = resolve_plain(event.value)
             else:
@@ -323,7 +333,13 @@ def _walk(loader, ev, stack, findings, check_node, attach, doc, file) -> None:
             frame.bad_key = False
             stack.append(frame)
         elif cls is MapEnd or cls is SeqEnd:
-            stack.pop()
+            frame = stack.pop()
+            if len(frame.value) > MAX_ITEMS:
+                what = "Tabellen" if frame.is_map else "Listen"
+                findings.append(R_TOO_LONG.at(file, positions_of(doc, frame.path),
+                    f"{what} har {len(frame.value)} elementer; grensen er {MAX_ITEMS}.", "Del innholdet opp."))
+                doc.data = None
+                return
         elif cls is Alias:
             findings.append(R_ALIAS.at(file, _mark(event.start_mark),
                 f"Aliaset `*{event.anchor}` er ikke tillatt.", "Skriv innholdet ut der det brukes."))
@@ -338,6 +354,10 @@ def _walk(loader, ev, stack, findings, check_node, attach, doc, file) -> None:
     if documents == 0 or (doc.data is None and not findings):
         findings.append(R_EMPTY.at(file, (1, 1), "Filen er tom.",
             "Skriv innholdet, eller slett filen."))
+
+
+def positions_of(doc: Document, path: tuple) -> tuple[int, int]:
+    return doc.positions.get(path, (1, 1))
 
 
 def _show(value) -> str:

@@ -32,6 +32,12 @@ R_DUPLICATE_ID = rule("file.duplicate-id", ERROR, "Samme id to ganger",
     """To dokumenter av samme type har samme id.""")
 R_NO_AGREEMENT = rule("file.missing-agreement", ERROR, "Avtalen mangler",
     """Depotet skal ha `procedures/agreement.yaml` med avtalens forpliktelser.""")
+R_SYMLINK = rule("file.symlink-outside", ERROR, "Lenke ut av depotet",
+    """En symbolsk lenke under `procedures/` peker ut av depotet. Den leses ikke: innholdet
+    må ligge i depotet, der det anmeldes.""")
+R_CASE = rule("file.case-collision", ERROR, "Filnavn som bare skiller seg i store og små bokstaver",
+    """To filer har navn som bare skiller seg i store og små bokstaver. De kolliderer på Windows
+    og macOS, der bare én av dem kan finnes.""")
 R_UNREADABLE = rule("file.unreadable", ERROR, "Filen kan ikke leses",
     """Filen kunne ikke leses fra disken (rettigheter, lenke som peker ut av depotet e.l.).""")
 
@@ -111,7 +117,9 @@ def discover(root: Path) -> list[Path]:
     files = []
     for folder, dirs, names in os.walk(base):
         dirs.sort()
-        for name in sorted(names):
+        links = [d for d in dirs if os.path.islink(os.path.join(folder, d))]
+        dirs[:] = [d for d in dirs if d not in links]  # never followed, reported as files
+        for name in sorted(names + links):
             if name.startswith(".") or name in ("README.md",):
                 continue
             files.append(Path(folder) / name)
@@ -133,10 +141,24 @@ def load_repository(root: Path, schemas: SchemaSet | None = None, reader=None) -
     schemas = schemas or schemas_for(root)
     repo = Repository(root)
     if reader is None:
-        paths = [p.relative_to(root).as_posix() for p in discover(root)]
+        paths = []
+        resolved_root = root.resolve()
+        for p in discover(root):
+            rel = p.relative_to(root).as_posix()
+            if p.is_symlink() and not p.resolve().is_relative_to(resolved_root):
+                repo.findings.append(R_SYMLINK.at(rel, (1, 1), "Filen er en lenke som peker ut av depotet.",
+                                                  "Legg innholdet i depotet i stedet for å lenke til det."))
+                continue
+            paths.append(rel)
         reader = lambda rel: (root / rel).read_bytes()  # noqa: E731
     else:
         paths = reader.paths()
+    folded: dict = {}
+    for rel in paths:
+        other = folded.setdefault(rel.casefold(), rel)
+        if other != rel:
+            repo.findings.append(R_CASE.at(rel, (1, 1), f"Filnavnet kolliderer med `{other}` på Windows og macOS.",
+                                           "Gi filen et navn som skiller seg i mer enn store og små bokstaver."))
     for rel in paths:
         kind = kind_of(Path(rel).relative_to("procedures"))
         if kind is None:
