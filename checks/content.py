@@ -71,7 +71,7 @@ def _ref(entry: Entry, path: tuple, what: str, value, known) -> Finding | None:
 
 
 def procedures(repo: Repository) -> list[Entry]:
-    return [e for e in repo.entries if e.kind in PROCEDURE_KINDS]
+    return [e for e in repo.entries if e.kind in PROCEDURE_KINDS and e.valid]
 
 
 def obligation_ids(repo: Repository) -> set:

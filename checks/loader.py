@@ -116,6 +116,15 @@ def _mark(mark) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1)
 
 
+def _clamp(text: str, pos: tuple[int, int]) -> tuple[int, int]:
+    """Keep a parser's position inside the file (libyaml reports the end of the stream one
+    line past the last line of a file without a final newline)."""
+    lines = text.split("\n")
+    line = min(max(pos[0], 1), len(lines))
+    column = min(max(pos[1], 1), len(lines[line - 1]) + 1)
+    return line, column
+
+
 def _offset_position(text: str, offset: int) -> tuple[int, int]:
     before = text[:offset]
     line = before.count("\n") + 1
@@ -165,7 +174,7 @@ def load_text(file: str, text: str, doc: Document | None = None) -> Document:
         _compose(file, text, doc)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        pos = _mark(mark) if mark else (1, 1)
+        pos = _clamp(text, _mark(mark) if mark else (1, 1))
         problem = (exc.problem or "").strip()
         doc.findings.append(R_SYNTAX.at(file, pos, f"Ugyldig YAML: {_syntax_message(problem)}",
                                         _syntax_hint(problem)))

@@ -131,11 +131,13 @@ def schemas_for(root: Path) -> SchemaSet:
     return SchemaSet(own if (own / "common.schema.json").is_file() else PACKAGE_SCHEMAS)
 
 
-def load_repository(root: Path, schemas: SchemaSet | None = None, reader=None) -> Repository:
+def load_repository(root: Path, schemas: SchemaSet | None = None, reader=None,
+                    cache: dict | None = None) -> Repository:
     """Load and schema-check every document under `root/procedures`.
 
     `reader(rel_path) -> bytes` reads a file by its path relative to the root; the
     default reads the working tree (the diff reads git objects through the same seam).
+    `cache`, a dict the caller keeps, reuses the parse of a file whose bytes are unchanged.
     """
     root = Path(root)
     schemas = schemas or schemas_for(root)
@@ -171,7 +173,13 @@ def load_repository(root: Path, schemas: SchemaSet | None = None, reader=None) -
         except OSError as exc:
             repo.findings.append(R_UNREADABLE.at(rel, (1, 1), f"Filen kan ikke leses: {exc.strerror or exc}."))
             continue
-        doc = load_bytes(rel, raw)
+        if cache is not None:
+            hit = cache.get((rel, raw))
+            if hit is None:
+                hit = cache[(rel, raw)] = load_bytes(rel, raw)
+            doc = Document(rel, hit.data, hit.text, hit.positions, hit.key_positions, list(hit.findings))
+        else:
+            doc = load_bytes(rel, raw)
         repo.documents.append(doc)
         repo.findings.extend(doc.findings)
         if not doc.findings and doc.data is not None:
