@@ -155,6 +155,7 @@ def load_repository(root: Path, schemas: SchemaSet | None = None, reader=None,
         reader = lambda rel: (root / rel).read_bytes()  # noqa: E731
     else:
         paths = reader.paths()
+    paths = sorted(paths)  # the order files arrive in never changes a result
     folded: dict = {}
     for rel in paths:
         other = folded.setdefault(rel.casefold(), rel)

@@ -1,0 +1,34 @@
+"""The same repository gives byte-identical reports: across runs, across the order in which
+files are enumerated, and across PYTHONHASHSEED values."""
+
+import random
+
+import pytest
+
+import checks.repository as repository
+from checks.analysis import run_checks
+from checks.report import REPORTERS
+
+from conftest import ROOT, run_cli
+
+
+@pytest.mark.parametrize("fmt", ["text", "sarif"])
+def test_reports_are_identical_across_hash_seeds(fmt):
+    outputs = {run_cli("check", "--format", fmt, env={"PYTHONHASHSEED": seed}).stdout for seed in ("0", "4242")}
+    assert len(outputs) == 1
+
+
+def test_findings_do_not_depend_on_file_enumeration_order(monkeypatch):
+    original = repository.discover
+    _, expected = run_checks(ROOT)
+    reports = {REPORTERS["json"](expected, 57)}
+    for seed in range(5):
+        def shuffled(root, seed=seed):
+            files = original(root)
+            random.Random(seed).shuffle(files)
+            return files
+        monkeypatch.setattr(repository, "discover", shuffled)
+        _, findings = run_checks(ROOT)
+        assert findings == expected
+        reports.add(REPORTERS["json"](findings, 57))
+    assert len(reports) == 1
