@@ -102,6 +102,17 @@ class SchemaSet:
             schema = json.loads(path.read_text(encoding="utf-8"))
             self.raw[path.name] = {**schema, "$id": BASE_URI + path.name}
 
+    @classmethod
+    def from_texts(cls, texts: dict) -> "SchemaSet":
+        """A schema set from file name -> JSON text (str or bytes), e.g. read at a git revision."""
+        self = cls.__new__(cls)
+        self.directory = None
+        self.raw = {}
+        for name in sorted(texts):
+            schema = json.loads(texts[name])
+            self.raw[name] = {**schema, "$id": BASE_URI + name}
+        return self
+
     @cached_property
     def registry(self):
         from referencing import Registry, Resource  # only needed to explain a failure
@@ -155,12 +166,22 @@ def explain(error, doc: Document, hidden: int = 0) -> list:
     where = f" i `{_path(path)}`" if path else ""
     schema = error.schema if isinstance(error.schema, dict) else {}
 
+    alternatives = error.validator_value if kw in ("oneOf", "anyOf") else None
+    if alternatives and all(isinstance(a, dict) and set(a) == {"required"} and len(a["required"]) == 1
+                            for a in alternatives):
+        names = [a["required"][0] for a in alternatives]
+        present = [n for n in names if isinstance(value, dict) and n in value]
+        listed = ", ".join(f"`{n}`" for n in names)
+        if present:
+            message = f"Oppgi bare ett av {listed}{where}, ikke " + " og ".join(f"`{n}`" for n in present) + "."
+        else:
+            message = f"Oppgi ett av {listed}{where}."
+        return [R_CHOICE.at(file, pos, message, "", path)]
     if kw in ("oneOf", "anyOf") and error.context:
-        from jsonschema.exceptions import best_match, relevance
-        best = best_match(error.context, key=relevance)
-        rest = len(error.context) - 1
-        if best is not None:
-            return explain(best, doc, hidden + rest)
+        from jsonschema.exceptions import best_match
+        best = best_match([error])  # descends into the alternative whose type fits the value
+        if best is not None and best is not error:
+            return explain(best, doc, hidden + len(error.context) - 1)
     if kw == "oneOf":
         alternatives = [sorted(s.get("required", [])) for s in error.validator_value if isinstance(s, dict)]
         names = ", ".join(f"`{a[0]}`" for a in alternatives if len(a) == 1)
