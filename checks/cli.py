@@ -9,6 +9,7 @@ import traceback
 from pathlib import Path
 
 from .findings import RULES, has_errors
+from .repository import SetupError
 from .report import REPORTERS, default_format
 
 
@@ -31,6 +32,18 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="sjekk hele depotet eller filene som er oppgitt")
     check.add_argument("paths", nargs="*", metavar="STI", help="filer eller mapper å rapportere for (standard: alt)")
     check.add_argument("--format", choices=sorted(REPORTERS), help="utformat (standard: text, eller github i GitHub Actions)")
+    check.add_argument("--base", metavar="REV",
+                       help="git-revisjon å sammenligne med; kjører også reglene for vedtaksprosessen "
+                            "(versjon, vedtak, historikk)")
+    check.add_argument("--today", metavar="DATO", help="datoen sjekkene regner som i dag, ÅÅÅÅ-MM-DD (standard: i dag)")
+
+    diff = sub.add_parser("diff", help="endringsrapport på norsk mellom to git-revisjoner")
+    diff.add_argument("base", nargs="?", metavar="BASE",
+                      help="revisjonen før endringen (standard: flettebasen med main)")
+    diff.add_argument("head", nargs="?", metavar="HEAD", help="revisjonen etter endringen (standard: arbeidskopien)")
+    diff.add_argument("--format", choices=["markdown", "json"], default="markdown",
+                      help="utformat (standard: markdown)")
+    diff.add_argument("--today", metavar="DATO", help="datoen sjekkene regner som i dag, ÅÅÅÅ-MM-DD (standard: i dag)")
 
     explain = sub.add_parser("explain", help="forklar en regel")
     explain.add_argument("rule", metavar="REGEL")
@@ -40,6 +53,10 @@ def build_parser() -> argparse.ArgumentParser:
     graph = sub.add_parser("graph", help="skriv ut grafen til en meldingskjede eller rutine")
     graph.add_argument("id", metavar="ID", help="id-en til meldingskjeden eller rutinen")
     graph.add_argument("--format", choices=["mermaid", "dot"], default="mermaid", help="utformat (standard: mermaid)")
+
+    new = sub.add_parser("new", help="lag et skjemagyldig utkast å starte fra (overskriver aldri en fil)")
+    new.add_argument("kind", metavar="TYPE", help="part, meldingstype, meldingskjede, rutine, vedtak eller innstilling")
+    new.add_argument("id", metavar="ID", help="id-en til det nye dokumentet (kommunenummeret for en part)")
     return parser
 
 
@@ -52,6 +69,9 @@ def main(argv: list[str] | None = None) -> int:
             raise UsageError("ugyldig bruk: mangler kommando. Se `samhandling --help`.")
         return COMMANDS[args.command](args)
     except UsageError as exc:
+        print(f"samhandling: {exc}", file=sys.stderr)
+        return 2
+    except SetupError as exc:
         print(f"samhandling: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -89,7 +109,15 @@ def cmd_check(args) -> int:
             wanted.append(path.relative_to(root).as_posix())
         except ValueError:
             raise UsageError(f"stien `{raw}` ligger utenfor depotet `{root}`") from None
-    repo, findings = run_checks(root)
+    if args.base is None:
+        repo, findings = run_checks(root, today=_today(args))
+    else:  # both sides share one parse cache: unchanged files are parsed once
+        from .analysis import analyse
+        from .repository import load_repository
+        cache: dict = {}
+        base = _load_base(root, args.base, cache)
+        repo = load_repository(root, cache=cache)
+        findings = analyse(repo, base=base, today=_today(args))
     if wanted:
         findings = [f for f in findings
                     if any(f.file == w or f.file.startswith(w.rstrip("/") + "/") or w in ("", ".") for w in wanted)]
@@ -98,6 +126,42 @@ def cmd_check(args) -> int:
     files = len(repo.entries) + len({f.file for f in findings} - {e.file for e in repo.entries})
     sys.stdout.write(REPORTERS[fmt](findings, files, color=color))
     return 1 if has_errors(findings) else 0
+
+
+def _today(args):
+    import datetime
+    if not getattr(args, "today", None):
+        return None
+    try:
+        return datetime.date.fromisoformat(args.today)
+    except ValueError:
+        raise UsageError(f"ugyldig dato `{args.today}`: skriv den som ÅÅÅÅ-MM-DD") from None
+
+
+def _load_base(root: Path, rev: str, cache: dict | None = None):
+    from .gitsource import SourceError, load_revision
+    try:
+        return load_revision(root, rev, cache).repo
+    except SourceError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def cmd_diff(args) -> int:
+    from . import changereport, diff, gitsource
+    from .analysis import analyse
+    root = _root(args)
+    today = _today(args)
+    try:
+        base, head = gitsource.sides(root, args.base, args.head)
+    except gitsource.SourceError as exc:
+        raise UsageError(str(exc)) from None
+    comparison = diff.compare(base.repo, head.repo)
+    base_findings = analyse(base.repo, today=today)
+    head_findings = analyse(head.repo, base=base.repo, today=today)
+    report = changereport.REPORTS[args.format](comparison, base, head, base_findings, head_findings,
+                                               diff.verdict(comparison))
+    sys.stdout.write(report)
+    return 0
 
 
 def cmd_explain(args) -> int:
@@ -148,7 +212,22 @@ def cmd_graph(args) -> int:
     return 0
 
 
-COMMANDS = {"check": cmd_check, "explain": cmd_explain, "rules": cmd_rules, "graph": cmd_graph}
+def cmd_new(args) -> int:
+    from .scaffold import ScaffoldError, write_draft
+    root = _root(args)
+    if not (root / "procedures").is_dir():
+        raise UsageError(f"fant ikke mappen `procedures/` i `{root}` eller over den; bruk -C MAPPE")
+    try:
+        path = write_draft(root, args.kind, args.id)
+    except ScaffoldError as exc:
+        raise UsageError(str(exc)) from None
+    rel = path.relative_to(root).as_posix()
+    print(f"Skrev {rel}. Fyll inn alt som er merket «FYLL INN», og kjør `samhandling check`.")
+    return 0
+
+
+COMMANDS = {"check": cmd_check, "diff": cmd_diff, "explain": cmd_explain, "rules": cmd_rules, "graph": cmd_graph,
+            "new": cmd_new}
 
 
 if __name__ == "__main__":  # pragma: no cover

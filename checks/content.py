@@ -233,6 +233,7 @@ def _parties(repo: Repository, today: datetime.date) -> list[Finding]:
 
 
 def _date(value) -> datetime.date | None:
+    """An ISO date string as a date, or None."""
     try:
         return datetime.date.fromisoformat(value)
     except (TypeError, ValueError):

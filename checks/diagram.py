@@ -3,6 +3,7 @@ routine) and Graphviz DOT. The site and `samhandling graph` print the same outpu
 
 from __future__ import annotations
 
+import json
 import re
 
 from .content import ADDRESS_NB
@@ -10,13 +11,26 @@ from .graph import ProcedureGraph, build, deadline_nb
 from .repository import Entry
 
 PARTY_NB = {"municipality": "Kommunen", "health-trust": "UNN"}
-_UNSAFE = re.compile(r"[\"<>#;`{}\[\]|\\]")
+_UNSAFE = re.compile(r"[\"<>#;%`{}\[\]|\\]")
 
 
 def _text(value) -> str:
     """Text for inside a quoted mermaid label: no markup, no quote, no line break."""
     text = " ".join(str(value or "").split())
     return _UNSAFE.sub(lambda m: f"#{ord(m.group())};", text)
+
+
+def _title(value) -> str:
+    """A diagram title for mermaid's YAML front matter: a quoted string. Mermaid strips
+    anything that looks like a tag from it and decodes no entity codes there, so angle
+    brackets become the look-alikes ‹ and ›."""
+    text = " ".join(str(value or "").split()).replace("<", "‹").replace(">", "›")
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _numbered(pg: ProcedureGraph, sid: str, text: str) -> str:
+    """A step's label with its number, the same as in the step table on the site."""
+    return f"{pg.steps[sid][0] + 1}. {text}"
 
 
 def _node_id(sid: str) -> str:
@@ -65,11 +79,12 @@ def _sequence(pg: ProcedureGraph, message_types: dict) -> str:
             mtype = message_types.get(step.get("message_type"))
             name = mtype.data.get("name") if mtype else step.get("message_type")
             label = name + (f" ({deadline_nb(step['deadline'])})" if step.get("deadline") else "")
+            label = _numbered(pg, sid, label)
             arrow = "-->>" if step.get("answers") else "->>"
             lines.append(f"    {source}{arrow}{target}: {_text(label)}")
         elif span:
             prefix = {"decision": "Valg: ", "end": "Slutt: ", "start": "Start: "}.get(kind, "")
-            lines.append(f"    Note over {span}: {_text(prefix + step.get('title', sid))}")
+            lines.append(f"    Note over {span}: {_text(_numbered(pg, sid, prefix + step.get('title', sid)))}")
     return "\n".join(lines) + "\n"
 
 
@@ -80,11 +95,11 @@ _SHAPES = {
 
 
 def _flowchart(pg: ProcedureGraph) -> str:
-    lines = ["---", f"title: {_text(pg.entry.data.get('title'))}", "---", "flowchart TD"]
+    lines = ["---", f"title: {_title(pg.entry.data.get('title'))}", "---", "flowchart TD"]
     for sid in _ordered(pg):
         step = pg.steps[sid][1]
         left, right = _SHAPES.get(step.get("type"), ('["', '"]'))
-        lines.append(f"    {_node_id(sid)}{left}{_text(step.get('title', sid))}{right}")
+        lines.append(f"    {_node_id(sid)}{left}{_text(_numbered(pg, sid, step.get('title', sid)))}{right}")
     for a, b, data in sorted(pg.graph.edges(data=True), key=lambda e: (pg.steps[e[0]][0], pg.steps[e[1]][0])):
         condition = data.get("condition")
         link = f' -->|"{_text(condition)}"| ' if condition else " --> "

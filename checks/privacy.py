@@ -8,6 +8,7 @@ digits, also when written with spaces or dots. The message masks the number.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -70,7 +71,17 @@ def identity_kind(number: str) -> str | None:
     return kind
 
 
+@functools.lru_cache(maxsize=4096)
+def _scan_cached(file: str, text: str) -> tuple:
+    return tuple(_scan(file, text))
+
+
 def scan_text(file: str, text: str) -> list[Finding]:
+    """Findings for every valid personal identifier in the text (cached by file and text)."""
+    return list(_scan_cached(file, text))
+
+
+def _scan(file: str, text: str) -> list[Finding]:
     out = []
     line_starts = None
     for match in _CANDIDATE.finditer(text):

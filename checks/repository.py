@@ -126,9 +126,17 @@ def discover(root: Path) -> list[Path]:
     return files
 
 
+class SetupError(Exception):
+    """The tool cannot run here (no schemas found); one Norwegian line, exit 2."""
+
+
 def schemas_for(root: Path) -> SchemaSet:
-    own = root / "schemas"
-    return SchemaSet(own if (own / "common.schema.json").is_file() else PACKAGE_SCHEMAS)
+    for folder in (root / "schemas", PACKAGE_SCHEMAS):
+        if (folder / "common.schema.json").is_file():
+            return SchemaSet(folder)
+    raise SetupError(f"fant ingen JSON-skjemaer: verken `{root / 'schemas'}` eller `{PACKAGE_SCHEMAS}` har "
+                     "`common.schema.json`. Installer pakken fra depotet med `pip install -e .`, eller legg "
+                     "`schemas/` i depotet.")
 
 
 def load_repository(root: Path, schemas: SchemaSet | None = None, reader=None,

@@ -3,7 +3,8 @@
 Inputs are random bytes, random YAML documents and structured mutations of the shipped
 content (see tests/fuzzlib.py), each replacing one file of the repository. For each input:
 no exception, every finding inside its file, the same findings on a second run (every tenth
-input), and every procedure still draws. Usage:
+input), the graph of every procedure drawn, the change report against the shipped content
+(every second input) and the site pages (every tenth input) produced. Usage:
     python scripts/fuzz.py [--count 100000] [--seed 1] [--jobs 2]
 """
 
@@ -20,11 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from fuzzlib import ROOT, MemoryReader, make_input, shipped_files  # noqa: E402
+from fuzzlib import ROOT, MemoryReader, downstream, make_input, shipped_files  # noqa: E402
 
-from checks import diagram  # noqa: E402
 from checks.analysis import analyse  # noqa: E402
-from checks.content import procedures  # noqa: E402
 from checks.repository import load_repository, schemas_for  # noqa: E402
 
 
@@ -45,6 +44,8 @@ def worker(args) -> tuple[Counter, list[str]]:
     base = shipped_files()
     cache: dict = {}
     schemas = schemas_for(ROOT)
+    base_repo = load_repository(ROOT, schemas, reader=MemoryReader(base))
+    base_model = (base_repo, analyse(base_repo))
     kinds: Counter = Counter()
     failures: list[str] = []
     for i in range(start, stop):
@@ -58,10 +59,8 @@ def worker(args) -> tuple[Counter, list[str]]:
             problems = _positions_ok(findings, files)
             if i % 10 == 0 and analyse(load_repository(ROOT, schemas, reader=MemoryReader(files))) != findings:
                 problems.append("ulike funn for samme inndata")
-            types = {e.id: e for e in repo.of("message-type")}
-            for entry in procedures(repo):
-                diagram.mermaid(entry, types)
-                diagram.dot(entry, types)
+            # the site is the costliest stage: every tenth input; the change report every second
+            downstream(*base_model, repo, findings, site=i % 10 == 0, report=i % 2 == 0)
         except Exception:  # a crash is exactly what this run looks for
             problems = ["unntak: " + traceback.format_exc(limit=3).strip().splitlines()[-1]]
         failures += [f"inndata {i} ({kind}, {path}): {p}" for p in problems]

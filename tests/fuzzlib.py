@@ -13,9 +13,10 @@ from pathlib import Path
 
 import yaml
 
-from checks import diagram
+from checks import changereport, diagram, diff, render
 from checks.analysis import analyse
 from checks.content import procedures
+from checks.gitsource import Side
 from checks.repository import load_repository
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,7 +101,10 @@ def mutate_structure(rng: random.Random, text: bytes) -> bytes:
         else:
             lines.insert(i, lines[i])
         return b"".join(lines)
-    data = yaml.safe_load(text.decode("utf-8"))
+    try:
+        data = yaml.load(text.decode("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (UnicodeDecodeError, yaml.YAMLError):  # an earlier input already broke this file
+        return text[: rng.randrange(len(text) + 1)]
     nodes = list(_walk_paths(data))
     maps = [(p, v) for p, v in nodes if isinstance(v, dict) and v]
     lists = [(p, v) for p, v in nodes if isinstance(v, list) and v]
@@ -144,11 +148,28 @@ def make_input(rng: random.Random, base: dict[str, bytes]) -> tuple[str, str, by
     return "mutation", path, mutate_structure(rng, base[path])
 
 
-def check_properties(files: dict[str, bytes]) -> list[str]:
+def downstream(base_repo, base_findings, repo, findings, site: bool = True, report: bool = True) -> None:
+    """The graph, the renderer and the change report over a (possibly damaged) repository."""
+    types = {e.id: e for e in repo.of("message-type")}
+    for entry in procedures(repo):
+        diagram.mermaid(entry, types)
+        diagram.dot(entry, types)
+    if site:
+        render.render_pages(repo, findings)
+    if not report:
+        return
+    comparison = diff.compare(base_repo, repo)
+    for report in changereport.REPORTS.values():
+        report(comparison, Side(base_repo, "main", None), Side(repo, "arbeidskopien", None),
+               base_findings, findings, diff.verdict(comparison))
+
+
+def check_properties(files: dict[str, bytes], base: tuple | None = None) -> list[str]:
     """Run the pipeline over the files; return the properties that failed (empty: all held).
 
     Never an exception; every finding's line and column inside its file; the same input gives
-    the same findings; every procedure still draws as mermaid and DOT."""
+    the same findings; the graph, the site and the change report against `base` (the shipped
+    repository and its findings) are produced without an error."""
     problems = []
     repo = load_repository(ROOT, reader=MemoryReader(files))
     findings = analyse(repo)
@@ -164,8 +185,8 @@ def check_properties(files: dict[str, bytes]) -> list[str]:
         lines = raw.decode("utf-8", "replace").split("\n")
         if not (1 <= f.line <= max(len(lines), 1)) or not (1 <= f.column <= len(lines[f.line - 1]) + 1):
             problems.append(f"posisjon utenfor filen: {f.location()} {f.rule}")
-    types = {e.id: e for e in repo.of("message-type")}
-    for entry in procedures(repo):
-        diagram.mermaid(entry, types)
-        diagram.dot(entry, types)
+    if base is None:
+        base_repo = load_repository(ROOT, reader=MemoryReader(shipped_files()))
+        base = (base_repo, analyse(base_repo))
+    downstream(*base, repo, findings)
     return problems

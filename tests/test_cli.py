@@ -125,3 +125,34 @@ def test_check_never_writes_to_the_repository(cli, tmp_path):
     cli("-C", str(repo), "check")
     after = {p: p.read_bytes() for p in repo.rglob("*") if p.is_file()}
     assert before == after
+
+
+@pytest.mark.parametrize("kind,doc_id,folder", [
+    ("part", "5501", "parties"), ("meldingstype", "ny-melding", "message-types"),
+    ("meldingskjede", "ny-kjede", "chains"), ("rutine", "ny-rutine", "routines"),
+    ("vedtak", "oso-2027-01", "decisions"), ("innstilling", "ny-frist", "settings")])
+def test_new_writes_a_schema_valid_draft_with_marked_placeholders(cli, tmp_path, kind, doc_id, folder):
+    import shutil
+    repo = tmp_path / "repo"
+    shutil.copytree(VALID, repo)
+    result = cli("-C", str(repo), "new", kind, doc_id)
+    assert result.returncode == 0, result.stderr
+    assert (repo / "procedures" / folder / f"{doc_id}.yaml").is_file()
+    report = json.loads(cli("-C", str(repo), "check", "--format", "json").stdout)
+    rules = {f["rule"] for f in report["findings"]}
+    assert not any(r.startswith(("schema.", "yaml.", "file.")) for r in rules), rules
+    assert "content.placeholder" in rules or kind == "innstilling"
+
+
+def test_new_never_overwrites_an_existing_file(cli, tmp_path):
+    import shutil
+    repo = tmp_path / "repo"
+    shutil.copytree(VALID, repo)
+    target = repo / "procedures" / "settings" / "apprec-ventetid.yaml"
+    target.parent.mkdir(parents=True)
+    target.write_text("id: apprec-ventetid\n# mitt arbeid\n")
+    result = cli("-C", str(repo), "new", "innstilling", "apprec-ventetid")
+    assert result.returncode == 2 and "finnes allerede" in result.stderr
+    assert target.read_text() == "id: apprec-ventetid\n# mitt arbeid\n"
+    assert cli("-C", str(repo), "new", "ukjent-type", "x").returncode == 2
+    assert cli("-C", str(repo), "new", "rutine", "Stor_Bokstav").returncode == 2

@@ -7,9 +7,14 @@ from hypothesis import strategies as st
 
 from checks.loader import load_bytes
 
-from fuzzlib import check_properties, make_input, shipped_files
+from checks.analysis import analyse
+from checks.repository import load_repository
+
+from fuzzlib import ROOT, MemoryReader, check_properties, make_input, shipped_files
 
 BASE = shipped_files()
+BASE_REPO = load_repository(ROOT, reader=MemoryReader(BASE))
+BASE_MODEL = (BASE_REPO, analyse(BASE_REPO))
 
 
 @settings(max_examples=300, deadline=None)
@@ -41,4 +46,4 @@ def test_damaged_content_goes_through_the_whole_pipeline(seed):
     for _ in range(rng.randint(1, 3)):
         _, path, content = make_input(rng, files)
         files[path] = content
-    assert check_properties(files) == []
+    assert check_properties(files, BASE_MODEL) == []

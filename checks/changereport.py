@@ -1,0 +1,314 @@
+"""The change report for OSO: a comparison rendered as Norwegian Markdown or as JSON.
+
+Only this module formats; `diff.compare` and the rules never print. Every piece of text that
+comes from the YAML goes through `diff.S`/`diff.Val` or `md_message`, which make it inert
+inline Markdown on the line it stands on, so a title cannot open a heading, a link, an HTML
+element or a verdict line of its own. The verdict line is always the report's own.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+
+from . import __version__
+from .content import PROCEDURE_KINDS, STATUS_NB
+from .diagram import _node_id, mermaid
+from .diff import SECTION, SECTION_NB, Comparison, DocChange, Verdict, c, flat, md_escape, md_inline
+from .findings import ERROR, SEVERITY_NB, Finding
+from .gitsource import Side, describe
+
+FORMAT_VERSION = 1
+# In a diagram, the characters a line may not hold: other control characters, bidi overrides.
+_CONTROL = re.compile("[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+LIST_LIMIT = 30
+KIND_HEADING = {"chain": "Meldingskjede", "routine": "Rutine", "setting": "Innstilling", "decision": "Vedtak",
+                "message-type": "Meldingstype", "agreement": "Avtalen", "party": "Part"}
+META_CODES = {"version"}
+STATUS_WORD = {"added": "ny", "removed": "fjernet", "renamed": "ny id", "changed": "endret",
+               "unreadable": "kan ikke leses"}
+
+
+def md_message(text: str) -> str:
+    """A finding's message as inline Markdown: its `code` spans stay code, the rest is inert.
+
+    Inside a code span nothing is markup (no HTML, no link, no emphasis), and the text has no
+    line breaks left, so a span cannot end the line or open a block of its own."""
+    parts = flat(text).split("`")
+    out = []
+    for i, part in enumerate(parts):
+        inside = i % 2 == 1 and i < len(parts) - 1
+        if inside and part.strip():
+            out.append(f"`{part}`")
+        else:
+            out.append(md_escape(("`" if i % 2 == 1 and not inside else "") + part))
+    return "".join(out)
+
+
+def _fence(body: str) -> str:
+    longest = max((len(run) for run in body.split("\n") for run in _runs(run)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+def _runs(line: str) -> list[str]:
+    runs, current = [], ""
+    for ch in line:
+        if ch == "`":
+            current += ch
+        else:
+            if current:
+                runs.append(current)
+            current = ""
+    if current:
+        runs.append(current)
+    return runs
+
+
+def _side_nb(side: Side) -> str:
+    if side.commit is None:
+        return "arbeidskopien"
+    short = f"`{side.commit[:7]}`"
+    if side.merge_base:
+        return f"flettebasen med {md_message('`' + side.label + '`')} ({short})"
+    if side.label and not side.commit.startswith(side.label):
+        return f"{md_message('`' + side.label + '`')} ({short})"
+    return short
+
+
+def _counts(findings: list) -> tuple[int, int]:
+    counts = Counter(f.severity for f in findings)
+    return counts.get(ERROR, 0), counts.get("warning", 0)
+
+
+def _key(f: Finding) -> tuple:
+    return (f.file, f.rule, f.severity, f.message)
+
+
+def split_findings(base: list, head: list) -> tuple[list, list]:
+    """(new in head, gone from base), matching findings by file, rule and message (lines move)."""
+    before, after = Counter(_key(f) for f in base), Counter(_key(f) for f in head)
+    new, seen = [], Counter()
+    for f in head:
+        seen[_key(f)] += 1
+        if seen[_key(f)] > before[_key(f)]:
+            new.append(f)
+    gone, seen = [], Counter()
+    for f in base:
+        seen[_key(f)] += 1
+        if seen[_key(f)] > after[_key(f)]:
+            gone.append(f)
+    return new, gone
+
+
+def _finding_line(f: Finding, mark: str = "") -> str:
+    sev = SEVERITY_NB.get(f.severity, f.severity)
+    return (f"- {sev} [`{f.rule}`] {md_message(f.location())}: {md_message(f.message)}"
+            + (f" {mark}" if mark else ""))
+
+
+def _limited(lines: list[str]) -> list[str]:
+    if len(lines) <= LIST_LIMIT:
+        return lines
+    return lines[:LIST_LIMIT] + [f"- … og {len(lines) - LIST_LIMIT} til (se `samhandling check`)."]
+
+
+def _summary(comparison: Comparison) -> str:
+    if comparison.empty:
+        return "Ingen innholdsmessige endringer i `procedures/`."
+    counts = Counter(doc.kind for doc in comparison.docs)
+    names = {"chain": ("meldingskjede", "meldingskjeder"), "routine": ("rutine", "rutiner"),
+             "setting": ("innstilling", "innstillinger"), "decision": ("vedtak", "vedtak"),
+             "message-type": ("meldingstype", "meldingstyper"), "agreement": ("avtalen", "avtalen"),
+             "party": ("part", "parter")}
+    parts = []
+    for kind in ("chain", "routine", "setting", "decision", "message-type", "agreement", "party"):
+        n = counts.get(kind)
+        if n:
+            parts.append(names[kind][0] if kind == "agreement" else f"{n} {names[kind][0 if n == 1 else 1]}")
+    listed = ", ".join(parts[:-1]) + (" og " if len(parts) > 1 else "") + parts[-1]
+    total = len(comparison.docs)
+    return f"{total} {'dokument' if total == 1 else 'dokumenter'} er endret: {listed}."
+
+
+def _status(value) -> object:
+    """A status in words; a value of the wrong type (a document with errors) as it is."""
+    if isinstance(value, str):
+        return STATUS_NB.get(value, value)
+    return "?" if value is None else value
+
+
+def _meta(doc: DocChange) -> str:
+    b = doc.before.data if doc.before else {}
+    a = doc.after.data if doc.after else {}
+    bits = []
+    if doc.kind in PROCEDURE_KINDS or doc.kind == "setting":
+        bs, as_ = b.get("status"), a.get("status")
+        if doc.before and doc.after and bs != as_:
+            before, after = _status(bs), _status(as_)
+            bits.append(f"status {md_inline(before)} → {md_inline(after)}")
+        else:
+            status = as_ if doc.after else bs
+            bits.append(f"status {md_inline(_status(status))}")
+    if doc.kind in PROCEDURE_KINDS:
+        bv, av = b.get("version"), a.get("version")
+        if doc.before and doc.after and bv != av:
+            bits.append(f"versjon {md_inline(bv or '?')} → {md_inline(av or '?')}")
+        else:
+            bits.append(f"versjon {md_inline((av if doc.after else bv) or '?')}")
+    files = [doc.before.file] if doc.before else []
+    if doc.after and doc.after.file not in files:
+        files.append(doc.after.file)
+    bits.append("fil " + " → ".join(md_message(f"`{f}`") for f in files))
+    return cap(" · ".join(bits))
+
+
+def cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _diagram(doc: DocChange, side: str, comparison: Comparison) -> str | None:
+    entry = doc.before if side == "before" else doc.after
+    repo = comparison.base if side == "before" else comparison.head
+    if entry is None or entry.kind not in PROCEDURE_KINDS:
+        return None
+    if not entry.valid:
+        return "_Diagrammet kan ikke tegnes fordi dokumentet har feil (se Funn)._"
+    types = {e.id: e for e in repo.of("message-type")}
+    body = _CONTROL.sub("", mermaid(entry, types).replace("\r", ""))
+    marked = _marked_steps(doc, side)
+    if entry.kind == "routine" and marked:
+        body += "    classDef endret stroke-width:4px,stroke-dasharray:6 3\n"
+        body += f"    class {','.join(_node_id(s) for s in marked)} endret\n"
+    fence = _fence(body)
+    return f"{fence}mermaid\n{body}{fence}"
+
+
+def _marked_steps(doc: DocChange, side: str) -> list[str]:
+    entry = doc.before if side == "before" else doc.after
+    if doc.status not in ("changed", "renamed") or entry is None or not entry.valid:
+        return []
+    present = {s.get("id") for s in entry.data.get("steps", []) or [] if isinstance(s, dict)}
+    out = []
+    for ch in doc.changes:
+        if ch.path.startswith("steps["):
+            sid = ch.path[len("steps["):].split("]")[0]
+            if sid in present and sid not in out:
+                out.append(sid)
+    return out
+
+
+def _document(doc: DocChange, comparison: Comparison) -> list[str]:
+    title = md_inline(doc.title, 160)
+    ident = c(doc.id).md() if doc.id else ""
+    old = f" (før {c(doc.old_id).md()})" if doc.old_id else ""
+    lines = [f"#### {KIND_HEADING.get(doc.kind, doc.kind)} «{title}» {ident}{old}: {STATUS_WORD[doc.status]}", "",
+             _meta(doc), ""]
+    for ch in doc.changes:
+        if ch.code in META_CODES:
+            continue  # shown in the line above
+        tag = " *(redaksjonell)*" if ch.bump == "patch" and doc.status in ("changed", "renamed") else ""
+        lines.append(f"- {ch.sentence.md()}{tag}")
+    lines.append("")
+    if doc.impact:
+        lines += ["**Berører også:**", ""]
+        lines += _limited([f"- {s.md()}" for s in doc.impact])
+        lines.append("")
+    before, after = _diagram(doc, "before", comparison), _diagram(doc, "after", comparison)
+    if before or after:
+        label = {"added": "Diagram", "removed": "Diagram før endringen"}.get(doc.status, "Diagram før og etter")
+        lines += [f"<details><summary>{label}</summary>", ""]
+        if before and after:
+            lines += ["**Før:**", "", before, "", "**Etter:**", "", after, ""]
+            if doc.kind == "routine" and _marked_steps(doc, "after"):
+                lines += ["Endrede steg har tykk, stiplet ramme.", ""]
+        else:
+            lines += [before or after, ""]
+        lines += ["</details>", ""]
+    return lines
+
+
+def markdown(comparison: Comparison, base: Side, head: Side, base_findings: list, head_findings: list,
+             verdict: Verdict) -> str:
+    lines = ["## Endringsrapport", "",
+             f"Før: {_side_nb(base)}. Etter: {_side_nb(head)}.", "",
+             _summary(comparison), ""]
+    for index, name in enumerate(SECTION_NB):
+        docs = [d for d in comparison.docs if SECTION.get(d.kind) == index]
+        if not docs:
+            continue
+        lines += [f"### {name}", ""]
+        for doc in docs:
+            lines += _document(doc, comparison)
+    lines += _findings_section(base, head, base_findings, head_findings)
+    lines += ["### Vedtak i OSO", "", f"**Krever OSO-vedtak: {'ja' if verdict.required else 'nei'}**", ""]
+    lines += [f"- {reason.md()}" for reason in verdict.reasons]
+    broken = sorted({f.rule for f in head_findings if f.rule.startswith("governance.") and f.severity == ERROR})
+    if broken:
+        count = sum(1 for f in head_findings if f.rule.startswith("governance.") and f.severity == ERROR)
+        lines += ["", f"Endringen bryter reglene for vedtaksprosessen: {count} feil ("
+                  + ", ".join(f"`{r}`" for r in broken) + "); se Funn. `samhandling explain REGEL` forklarer reglene."]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _findings_section(base: Side, head: Side, base_findings: list, head_findings: list) -> list[str]:
+    be, bw = _counts(base_findings)
+    he, hw = _counts(head_findings)
+    new, gone = split_findings(base_findings, head_findings)
+    new_keys = {id(f) for f in new}
+    lines = ["### Funn", "",
+             f"Før: {_count_nb(be, bw)}. Etter: {_count_nb(he, hw)}.", ""]
+    head_errors = [f for f in head_findings if f.severity == ERROR]
+    if head_errors:
+        lines += ["**Feil etter endringen:**", ""]
+        lines += _limited([_finding_line(f, "*(ny)*" if id(f) in new_keys else "") for f in head_errors])
+        lines.append("")
+    fixed = [f for f in gone if f.severity == ERROR]
+    if fixed:
+        lines += ["**Feil som er rettet:**", ""]
+        lines += _limited([_finding_line(f) for f in fixed])
+        lines.append("")
+    new_warnings = [f for f in new if f.severity != ERROR]
+    if new_warnings:
+        lines += ["**Nye advarsler:**", ""]
+        lines += _limited([_finding_line(f) for f in new_warnings])
+        lines.append("")
+    gone_warnings = [f for f in gone if f.severity != ERROR]
+    if gone_warnings:
+        lines += ["**Advarsler som forsvinner:**", ""]
+        lines += _limited([_finding_line(f) for f in gone_warnings])
+        lines.append("")
+    if not (head_errors or fixed or new_warnings or gone_warnings):
+        lines += ["Endringen gir ingen nye funn og fjerner ingen.", ""]
+    return lines
+
+
+def _count_nb(errors: int, warnings: int) -> str:
+    return f"{errors} feil og {warnings} {'advarsel' if warnings == 1 else 'advarsler'}"
+
+
+def as_json(comparison: Comparison, base: Side, head: Side, base_findings: list, head_findings: list,
+            verdict: Verdict) -> str:
+    new, gone = split_findings(base_findings, head_findings)
+    be, bw = _counts(base_findings)
+    he, hw = _counts(head_findings)
+    data = {
+        "format": FORMAT_VERSION,
+        "tool": {"name": "samhandling", "version": __version__},
+        "base": describe(base),
+        "head": describe(head),
+        "changed": not comparison.empty,
+        "documents": [d.as_dict() for d in comparison.docs],
+        "requires_decision": verdict.required,
+        "reasons": [r.text() for r in verdict.reasons],
+        "findings": {
+            "base": {"errors": be, "warnings": bw},
+            "head": {"errors": he, "warnings": hw},
+            "new": [f.as_dict() for f in new],
+            "resolved": [f.as_dict() for f in gone],
+        },
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+REPORTS = {"markdown": markdown, "json": as_json}

@@ -1,0 +1,495 @@
+"""The published site without a browser: the renderer's Markdown (golden files, escaping,
+determinism) and the MkDocs build (strict, fails on error findings, nothing off-host,
+Norwegian, status on every procedure page).
+
+Golden files: `UPDATE_GOLDEN=1 pytest tests/test_site.py` rewrites tests/golden/site/ from
+the fixture repository; review the diff before committing it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html.parser
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import markdown
+import pytest
+import yaml
+
+from checks import render as r
+from checks.analysis import run_checks
+from checks.content import missing_party_data
+from checks.findings import RULES
+
+from sitebuild import FIXTURE, ROOT, build, run_build
+
+GOLDEN = ROOT / "tests" / "golden" / "site"
+GOLDEN_PAGES = {"kjeder/kjede.md": "kjeder-kjede.md", "rutiner/kvittering.md": "rutiner-kvittering.md"}
+CONFIG = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def fixture_site():
+    repo, findings = run_checks(FIXTURE)
+    assert not [f for f in findings if f.severity == "error"], findings
+    return repo, findings, r.render(repo, findings)
+
+
+@pytest.fixture(scope="module")
+def real_site():
+    repo, findings = run_checks(ROOT)
+    return repo, findings, r.render(repo, findings)
+
+
+def markdown_html(text: str) -> str:
+    """Markdown -> HTML with the extensions mkdocs.yml configures."""
+    names, configs = [], {}
+    for item in CONFIG["markdown_extensions"]:
+        if isinstance(item, dict):
+            (name, options), = item.items()
+            names.append(name)
+            configs[name] = options
+        else:
+            names.append(item)
+    return markdown.markdown(text, extensions=names, extension_configs=configs)
+
+
+class _Text(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.text, self.tags = [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def parse(html_text: str) -> _Text:
+    parser = _Text()
+    parser.feed(html_text)
+    return parser
+
+
+# -- golden files --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("page", sorted(GOLDEN_PAGES))
+def test_golden_markdown(fixture_site, page):
+    got = fixture_site[2].pages[page]
+    path = GOLDEN / GOLDEN_PAGES[page]
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(got, encoding="utf-8")
+    assert path.is_file(), f"{path} mangler: kjør med UPDATE_GOLDEN=1"
+    assert got == path.read_text(encoding="utf-8"), f"{page} er ulik {path}; kjør med UPDATE_GOLDEN=1 og se på diffen"
+
+
+# -- escaping ------------------------------------------------------------------------------
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "</title><script>alert(1)</script>",
+    '<img src="x" onerror="alert(2)">',
+    "[lenke](javascript:alert(3))",
+    "![bilde](https://example.org/x.png)",
+    "**fet** _kursiv_ *stjerne* __under__",
+    "`kode` ``dobbel``",
+    "# overskrift",
+    "## overskrift ##",
+    "- liste",
+    "+ liste",
+    "* liste",
+    "1. nummerert",
+    "5) nummerert",
+    "> sitat",
+    "---",
+    "===",
+    "~~~",
+    "```",
+    "| a | b |",
+    "a | b",
+    "{: .klasse #id }",
+    "tekst {#id}",
+    "!!! note",
+    ":: definisjon",
+    "&lt;allerede escapet&gt; &amp; &#60;",
+    "backslash \\* \\\\",
+    "<http://example.org>",
+    "<!-- kommentar -->",
+    "linje  \nbrudd",
+    "    innrykket kode",
+    "[[ferdig]] {slutt}",
+    "Kommunen: Sykepleietjeneste → UNN (samme dag)",
+    "PLO-meldinger – 5.1 d, første strekpunkt",
+]
+
+
+def _expected(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+@pytest.mark.parametrize("context", ["paragraph", "heading", "cell", "item", "link"])
+def test_esc_shows_the_text_and_nothing_else(text, context):
+    value = r.esc(text)
+    if context == "paragraph":
+        source = value
+    elif context == "heading":
+        source = f"## {value} {{#x}}"
+    elif context == "cell":
+        source = "\n".join(r.table(["A", "B"], [[value, value]]))
+    elif context == "item":
+        source = f"- {value}\n- {value}"
+    else:
+        source = f"[{value}](side.md)"
+    parsed = parse(markdown_html(source))
+    expected = _expected(text)
+    text_seen = "".join(parsed.text).replace("¶", "")
+    assert expected in text_seen
+    allowed = {"paragraph": {"p"}, "heading": {"h2", "a"}, "cell": {"table", "thead", "tbody", "tr", "th", "td"},
+               "item": {"ul", "li"}, "link": {"p", "a"}}[context]
+    tags = {tag for tag, _ in parsed.tags}
+    assert tags <= allowed, (source, tags)
+    for tag, attrs in parsed.tags:
+        assert not any(name.startswith("on") for name in attrs), attrs
+        if tag == "a" and context == "link":
+            assert attrs.get("href") == "side.md"
+
+
+def test_esc_roundtrips_arbitrary_text():
+    hypothesis = pytest.importorskip("hypothesis")
+    from hypothesis import strategies as st
+
+    alphabet = st.sampled_from(list("abcæøå ÆØÅ 012.-+*_`#[](){}<>|!&;:=~\\\"'/\n\t") + ["&amp;", "<b>", "](", "**"])
+
+    @hypothesis.settings(max_examples=300, deadline=None)
+    @hypothesis.given(st.lists(alphabet, min_size=1, max_size=30).map("".join))
+    def check(text):
+        parsed = parse(markdown_html(f"- {r.esc(text)}"))
+        assert "".join(parsed.text).strip() == _expected(text)
+        assert {tag for tag, _ in parsed.tags} <= {"ul", "li"}
+
+    check()
+
+
+def test_paragraphs_keep_blank_line_breaks_and_escape_each():
+    out = r.paragraphs("# første\n\n- andre\n  fortsetter\n\n\n<b>tredje</b>")
+    assert out == ["\\# første", "", "&#45; andre fortsetter", "", "&lt;b&gt;tredje&lt;/b&gt;", ""]
+
+
+def test_rich_text_keeps_code_and_escapes_the_rest():
+    assert r.rich("Skriv `id: x` og *ikke* <b>") == "Skriv <code>id: x</code> og \\*ikke\\* &lt;b&gt;"
+    assert r.rich("en ` alene") == r.esc("en ` alene")
+
+
+def test_external_links_only_for_https_and_quoted():
+    link = r.external_link({"title": "<i>t</i>", "url": 'https://example.org/"onmouseover="x"', "status": "unconfirmed"})
+    assert link.startswith('<a href="https://example.org/&quot;onmouseover=&quot;x&quot;">&lt;i&gt;t&lt;/i&gt;</a>')
+    assert "ikke bekreftet" in link
+    assert "<a" not in r.external_link({"title": "t", "url": "javascript:alert(1)"})
+
+
+# -- small helpers -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value, expected", [
+    ("2026-05-01", "1. mai 2026"), ("2025-12-31", "31. desember 2025"), ("2024-01-10", "10. januar 2024"),
+    ("ikke en dato", "ikke en dato"), ("2026-13-01", "2026-13-01"),
+])
+def test_dates_in_norwegian(value, expected):
+    assert r.date_nb(value) == expected
+
+
+def test_norwegian_sort_order():
+    names = ["Åfjord", "Ørland", "Ærøy", "Zeta", "Aukra", "Gáivuotna", "Bø"]
+    assert sorted(names, key=r.sort_key_nb) == ["Aukra", "Bø", "Gáivuotna", "Zeta", "Ærøy", "Ørland", "Åfjord"]
+
+
+def test_slugs_are_ascii_and_stable():
+    assert r.slug("5.1.d.3") == "5-1-d-3"
+    assert r.slug("Kåfjord – Gáivuotna") == "kafjord-gaivuotna"
+    assert r.step_anchor("svar-utskrivningsklar") == "steg-svar-utskrivningsklar"
+
+
+# -- the rendered model --------------------------------------------------------------------
+
+def test_render_is_deterministic_across_processes():
+    """Same input, byte-identical output, whatever the hash seed."""
+    script = ("import hashlib, json, sys; from pathlib import Path; from checks.analysis import run_checks; "
+              "from checks.render import render; repo, f = run_checks(Path(sys.argv[1])); s = render(repo, f); "
+              "print(hashlib.sha256(json.dumps([s.pages, s.files, s.nav], sort_keys=True).encode()).hexdigest())")
+    digests = set()
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        for root in (FIXTURE, ROOT):
+            result = subprocess.run([sys.executable, "-c", script, str(root)], cwd=ROOT, env=env,
+                                    capture_output=True, text=True, timeout=120, check=True)
+            digests.add((str(root), result.stdout.strip()))
+    assert len(digests) == 2
+
+
+def test_every_page_is_in_the_nav_once(real_site):
+    site = real_site[2]
+    listed = []
+
+    def walk(items):
+        for _, target in items:
+            if isinstance(target, list):
+                walk(target)
+            else:
+                listed.append(target)
+
+    walk(site.nav)
+    assert sorted(listed) == sorted(site.pages)
+
+
+def test_every_procedure_has_a_page_with_its_status_first(real_site):
+    repo, _, site = real_site
+    for entry in repo.of("chain") + repo.of("routine"):
+        page = site.pages[r.procedure_page(entry)]
+        status = entry.data["status"]
+        first_block = page.split("\n\n")[1]
+        assert f'data-status="{status}"' in first_block, entry.id
+        if status != "adopted":
+            assert "ikke vedtatt" in first_block or "opphevet" in first_block
+            assert "sh-status--adopted" not in page
+
+
+def test_adopted_draft_and_submitted_banners(fixture_site):
+    pages = fixture_site[2].pages
+    chain = pages["kjeder/kjede.md"]
+    assert 'data-status="adopted"' in chain
+    assert "er vedtatt av OSO i sak 07/2025, 12. juni 2025" in chain
+    assert "Gjelder fra 1. juli 2025." in chain and "Revisjonsdato: 30. juni 2030." in chain
+    assert "Status: Utkast – ikke vedtatt" in pages["rutiner/kvittering.md"]
+    assert "Status: Til behandling – ikke vedtatt" in pages["rutiner/feilsendt.md"]
+
+
+def test_chain_page_has_everything_the_issue_names(fixture_site):
+    page = fixture_site[2].pages["kjeder/kjede.md"]
+    for text in ("## Diagram", 'data-sh-diagram="sequence"', "## Steg", "innen 24 timer etter «Pasienten legges inn»",
+                 "samme dag som «Pasienten skrives ut»", "## Adressering i hvert forløp",
+                 "UNN: Psykiatri PLO meldingsmottak", "## Ved feil", "## Forpliktelser prosedyren oppfyller",
+                 "## Kilder", "ikke bekreftet", "innen fristen i innstillingen", "(1 dag, foreslått og ikke vedtatt)", "Svar på: [4. Forespørsel fra kommunen](#steg-sporsmal)",
+                 "Versjon", "1.0.0"):
+        assert text in page, text
+
+
+def test_routine_page_has_roles_contacts_settings_and_subprocess(fixture_site):
+    pages = fixture_site[2].pages
+    routine = pages["rutiner/kvittering.md"]
+    for text in ('data-sh-diagram="flowchart"', "## Roller", "Avsenderen av meldingen", "## Innstillinger",
+                 "| 2 timer, vedtatt |", "Følg rutinen: [Nedetid og overvåking]",
+                 "Eskaleres til Meldingsansvarlig hos avsenderen etter tiden i innstillingen", "## Brukes av"):
+        assert text in routine, text
+    downtime = pages["rutiner/nedetid.md"]
+    assert "## Kontaktpunkter" in downtime and "Helse Nord IKT, meldingsansvarlig" in downtime
+    assert "Eskaleres til Helse Nord IKT etter 4 timer" in downtime
+
+
+def test_missing_party_data_is_shown_as_missing(fixture_site):
+    repo, _, site = fixture_site
+    party = next(p for p in repo.of("party") if p.id == "5501")
+    assert missing_party_data(repo, party) == ["her_id", "message_responsible", "agreement_signed"]
+    page = site.pages["parter/5501.md"]
+    assert "Opplysninger mangler" in page
+    assert "har ikke registrert: HER-id, meldingsansvarligadresse, dato for signering" in page
+    assert page.count(r.MISSING) >= 3
+    unn = site.pages["parter/unn.md"]
+    assert "Parten har registrert alle opplysningene avtalen krever." in unn
+    matrix = site.pages["index.md"]
+    assert "## Partenes opplysninger" in matrix and r.MISSING in matrix
+
+
+def test_coverage_matrix_shows_each_state(fixture_site):
+    page = fixture_site[2].pages["avtalen.md"]
+    assert "sh-badge--coverage-adopted" in page  # 5.1.d.1 by the adopted chain
+    assert "sh-badge--coverage-draft-only" in page  # 5.1.d.2 only by a draft
+    assert "2 av 3 parter mangler opplysninger" in page  # 5.1.e party data
+    assert "prinsipp for hele samlingen" in page
+    summary = page.split("## Dekning", 1)[1].split("\n\n", 2)[1]
+    assert "Ikke dekket" in summary and "Bare dekket av utkast" in summary
+
+
+def test_catalogue_has_a_reverse_index(fixture_site):
+    page = fixture_site[2].pages["meldingstyper.md"]
+    section = page.split("{#meldingstype-foresporsel}", 1)[1].split("\n## ", 1)[0]
+    assert "[4. Forespørsel fra kommunen](kjeder/kjede.md#steg-sporsmal)" in section
+
+
+def test_decision_log_and_settings(fixture_site, real_site):
+    pages = fixture_site[2].pages
+    assert "07/2025" in pages["vedtak.md"] and "12\\. juni 2025" in pages["vedtak.md"]
+    assert "{#innstilling-svarfrist}" in pages["innstillinger.md"]
+    if not real_site[0].of("decision"):
+        assert "Ingen vedtak er registrert" in real_site[2].pages["vedtak.md"]
+
+
+def test_rule_reference_lists_every_rule(real_site):
+    page = real_site[2].pages["regler.md"]
+    for rule_id in RULES:
+        assert f"{{#{r.rule_anchor(rule_id)}}}" in page, rule_id
+
+
+def test_schema_pages_list_every_field(real_site):
+    site = real_site[2]
+    chain = site.pages["skjemaer/chain.md"]
+    for field in ("steps[].deadline.within", "steps[].on_failure.apprec", "pathways[].substitutions[].with",
+                  "sources[].url", "status"):
+        assert f"<code>{r.esc(field)}</code>" in chain, field
+    assert "skjemaer/chain.schema.json" in site.files
+    assert json.loads(site.files["skjemaer/chain.schema.json"])["title"] == "Meldingskjede"
+
+
+def test_print_page_has_every_procedure_and_its_status(real_site):
+    repo, _, site = real_site
+    page = site.pages["utskrift.md"]
+    for entry in repo.of("chain") + repo.of("routine"):
+        if entry.data["status"] == "repealed":
+            assert f"{{#{r.print_anchor(entry.id)} " not in page
+            continue
+        assert f"{{#{r.print_anchor(entry.id)} .sh-print-break}}" in page
+        assert f'data-status="{entry.data["status"]}"' in page
+    assert "## Kontaktpunkter ved nedetid" in page
+
+
+# -- the MkDocs build ----------------------------------------------------------------------
+
+def test_config_is_norwegian_private_and_offline():
+    assert CONFIG["theme"]["language"] == "nb"
+    assert CONFIG["theme"]["font"] is False
+    search = next(p["search"] for p in CONFIG["plugins"] if isinstance(p, dict) and "search" in p)
+    assert search["lang"] == ["no"]
+    assert "offline" in CONFIG["plugins"]
+    assert CONFIG["hooks"] == ["checks/mkdocs_hook.py"]
+    scripts = [s["path"] if isinstance(s, dict) else s for s in CONFIG["extra_javascript"]]
+    for url in CONFIG["extra"]["polyfills"] + scripts + CONFIG["extra_css"]:
+        assert not re.match(r"^[a-z]+:", url) and (ROOT / "docs" / url).is_file(), url
+    assert any("iframe-worker" in url for url in CONFIG["extra"]["polyfills"])
+
+
+def test_vendored_files_match_their_manifest():
+    vendor = ROOT / "docs" / "assets" / "vendor"
+    manifest = json.loads((vendor / "vendor.json").read_text(encoding="utf-8"))
+    listed = set()
+    for package in manifest["packages"]:
+        for rel, meta in package["files"].items():
+            listed.add(rel)
+            data = (vendor / rel).read_bytes()
+            assert hashlib.sha256(data).hexdigest() == meta["sha256"], rel
+            assert f"{package['name']}-{package['version']}/" in rel
+    on_disk = {p.relative_to(vendor).as_posix() for p in vendor.rglob("*") if p.is_file() and p.name != "vendor.json"}
+    assert on_disk == listed
+    scripts = [s["path"] if isinstance(s, dict) else s for s in CONFIG["extra_javascript"]]
+    for url in scripts + CONFIG["extra"]["polyfills"]:
+        if "vendor/" in url:
+            assert url.split("vendor/", 1)[1] in listed
+    # samhandling.js loads the pinned mermaid by a path relative to itself.
+    js = (ROOT / "docs" / "assets" / "javascripts" / "samhandling.js").read_text(encoding="utf-8")
+    mermaid = re.search(r'var MERMAID = "\.\./vendor/([^"]+)";', js).group(1)
+    assert mermaid in listed and mermaid.startswith("mermaid-")
+
+
+def test_the_real_site_builds_strict():
+    site = build()
+    for page in ("index.html", "kjeder/standard-plo-kjede.html", "utskrift.html", "avtalen.html",
+                 "meldingstyper.html", "vedtak.html", "regler.html", "skjemaer/index.html", "om-nettstedet.html",
+                 "search/search_index.js"):
+        assert (site / page).is_file(), page
+
+
+def _html_pages(site: Path):
+    return sorted(p for p in site.rglob("*.html") if "assets" not in p.parts)
+
+
+@pytest.mark.parametrize("which", ["real", "fixture"])
+def test_built_pages_load_nothing_from_other_hosts(which):
+    site = build() if which == "real" else build(FIXTURE)
+    for page in _html_pages(site):
+        parsed = parse(page.read_text(encoding="utf-8"))
+        for tag, attrs in parsed.tags:
+            for name in ("src", "srcset", "data", "poster"):
+                if attrs.get(name):
+                    assert not re.match(r"^(https?:)?//", attrs[name]), (page, tag, attrs)
+            if tag == "link" and attrs.get("rel") not in ("canonical", "alternate"):
+                assert not re.match(r"^(https?:)?//", attrs.get("href", "")), (page, attrs)
+            if tag in ("iframe", "embed", "object"):
+                raise AssertionError(f"{page}: <{tag}>")
+        text = page.read_text(encoding="utf-8")
+        assert "fonts.googleapis" not in text, page
+        # The theme's mermaid integration (which loads mermaid from a CDN) is never triggered.
+        assert 'class="mermaid"' not in text, page
+        # Every link between pages was resolved by MkDocs (none left pointing at Markdown).
+        assert not re.search(r'href="(?![a-z]+:)[^"]*\.md(#[^"]*)?"', text), page
+
+
+def test_built_pages_are_norwegian():
+    site = build()
+    for page in _html_pages(site):
+        text = page.read_text(encoding="utf-8")
+        assert '<html lang="nb"' in text, page
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert "Søk" in index
+    config = json.loads(re.search(r'<script id="__config" type="application/json">(.*?)</script>', index, re.S).group(1))
+    assert config["search"]
+    assert '"lang":["no"]' in (site / "search" / "search_index.json").read_text(encoding="utf-8").replace(" ", "")
+
+
+def test_fixture_build_escapes_every_hostile_field():
+    site = build(FIXTURE)
+    text = (site / "rutiner" / "fiendtlig.html").read_text(encoding="utf-8")
+    assert "<title>&lt;script&gt;alert(1)&lt;/script&gt; - " in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    for page in _html_pages(site):
+        parsed = parse(page.read_text(encoding="utf-8"))
+        for tag, attrs in parsed.tags:
+            assert not [a for a in attrs if a.startswith("on")], (page, tag, attrs)
+            if tag == "script":
+                assert attrs.get("src") or attrs.get("type") == "application/json" or attrs == {}, (page, attrs)
+            if tag == "a":
+                assert not (attrs.get("href") or "").lower().startswith("javascript:"), (page, attrs)
+            assert tag not in ("img",) or (attrs.get("src") or "").startswith(("../assets", "assets")), (page, attrs)
+        for bad in ("<script>window.__xss", "<script>alert", '<img src="x"', "<b onmouseover"):
+            assert bad not in page.read_text(encoding="utf-8"), (page, bad)
+
+
+def test_build_fails_on_error_findings(tmp_path):
+    result = run_build(ROOT / "tests" / "cases" / "schema-format", tmp_path / "site")
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "samhandling check fant 2 feil" in output
+    assert "procedures/decisions/oso-2026-01.yaml:4:15: [schema.format]" in output
+    assert not (tmp_path / "site" / "index.html").exists()
+
+
+def test_serve_watches_procedures_and_schemas():
+    import types
+
+    from checks import mkdocs_hook
+
+    watched = []
+    server = types.SimpleNamespace(watch=watched.append)
+    config = types.SimpleNamespace(config_file_path=str(ROOT / "mkdocs.yml"))
+    assert mkdocs_hook.on_serve(server, config, builder=None) is server
+    assert {Path(p).name for p in watched} == {"procedures", "schemas"}
+
+
+CASES = sorted(p for p in (ROOT / "tests" / "cases").iterdir() if (p / "procedures").is_dir())
+
+
+@pytest.mark.parametrize("case", CASES, ids=[p.name for p in CASES])
+def test_renderer_survives_every_broken_case(case):
+    """The hook never renders a repository with errors, but the renderer itself must not
+    fall over on one (another tool may call it): it shows what is valid."""
+    repo, findings = run_checks(case)
+    site = r.render(repo, findings)
+    assert "index.md" in site.pages
+    for path, text in site.pages.items():
+        assert text.endswith("\n") and not text.endswith("\n\n"), path
+        if path != "regler.md" and not path.startswith("skjemaer/"):  # the same for every case
+            markdown_html(text)
