@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 
 from .content import ADDRESS_NB
 from .graph import ProcedureGraph, build, deadline_nb
@@ -14,17 +15,23 @@ PARTY_NB = {"municipality": "Kommunen", "health-trust": "UNN"}
 _UNSAFE = re.compile(r"[\"<>#;%`{}\[\]|\\]")
 
 
+def _plain(value) -> str:
+    """One line of text without control, format (bidi overrides) or separator characters."""
+    text = "".join(c for c in str(value or "") if unicodedata.category(c) not in ("Cc", "Cf", "Zl", "Zp")
+                   or c in "\t\n")
+    return " ".join(text.split())
+
+
 def _text(value) -> str:
     """Text for inside a quoted mermaid label: no markup, no quote, no line break."""
-    text = " ".join(str(value or "").split())
-    return _UNSAFE.sub(lambda m: f"#{ord(m.group())};", text)
+    return _UNSAFE.sub(lambda m: f"#{ord(m.group())};", _plain(value))
 
 
 def _title(value) -> str:
     """A diagram title for mermaid's YAML front matter: a quoted string. Mermaid strips
     anything that looks like a tag from it and decodes no entity codes there, so angle
     brackets become the look-alikes ‹ and ›."""
-    text = " ".join(str(value or "").split()).replace("<", "‹").replace(">", "›")
+    text = _plain(value).replace("<", "‹").replace(">", "›")
     return json.dumps(text, ensure_ascii=False)
 
 
@@ -108,7 +115,7 @@ def _flowchart(pg: ProcedureGraph) -> str:
 
 
 def _dot_text(value) -> str:
-    return " ".join(str(value or "").split()).replace("\\", "\\\\").replace('"', '\\"')
+    return _plain(value).replace("\\", "\\\\").replace('"', '\\"')
 
 
 def dot(entry: Entry, message_types: dict) -> str:
