@@ -13,6 +13,19 @@ from .repository import SetupError
 from .report import REPORTERS, default_format
 
 
+# argparse's own words (headings, the help option) in Norwegian; it looks `_` up at call time
+_ARGPARSE_NB = {
+    "usage: ": "bruk: ", "positional arguments": "argumenter", "options": "valg",
+    "show this help message and exit": "vis denne hjelpen og avslutt",
+    "invalid choice: %(value)r (choose from %(choices)s)": "ugyldig valg: %(value)r (velg blant %(choices)s)",
+    "argument %(argument_name)s: %(message)s": "argumentet %(argument_name)s: %(message)s",
+    "the following arguments are required: %s": "disse argumentene mangler: %s",
+    "unrecognized arguments: %s": "ukjente argumenter: %s",
+    "expected one argument": "venter ett argument",
+}
+argparse._ = lambda text: _ARGPARSE_NB.get(text, text)
+
+
 class UsageError(Exception):
     """A problem with how the command was called (exit 2)."""
 
