@@ -49,6 +49,8 @@ PARTY_FIELD_NB = {
     "agreement_signed": "dato for signering",
     "service_addresses": "tjenesteadresser",
 }
+REGULATION_NB = {"mandatory": "påbudt", "recommended": "anbefalt", "phasing-out": "utfases",
+                 "withdrawn": "trukket tilbake"}
 STATUS_NB = {"draft": "utkast", "submitted": "til behandling", "adopted": "vedtatt", "repealed": "opphevet"}
 PROCEDURE_KINDS = ("chain", "routine")
 

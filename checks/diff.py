@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .content import ADDRESS_NB, PROCEDURE_KINDS, STATUS_NB
+from .content import ADDRESS_NB, PROCEDURE_KINDS, REGULATION_NB, STATUS_NB
 from .graph import CATEGORY_NB, STEP_NB, duration_nb, reference_graph
 from .repository import Entry, Repository
 
@@ -37,8 +37,6 @@ KIND_NB = {"chain": "meldingskjede", "routine": "rutine", "setting": "innstillin
            "message-type": "meldingstype", "agreement": "avtalen", "party": "part"}
 PARTY_ROLE_NB = {"municipality": "kommunen", "health-trust": "UNN", "both": "begge parter",
                  "external": "ekstern"}
-REGULATION_NB = {"mandatory": "påbudt", "recommended": "anbefalt", "phasing-out": "under utfasing",
-                 "withdrawn": "trukket tilbake"}
 EVIDENCE_NB = {"procedure": "en prosedyre", "plan": "en plan", "party-data": "partsopplysninger",
                "principle": "et prinsipp"}
 CONTACT_FIELD_NB = {"title": "navn", "email": "e-post", "phone": "telefon", "hours": "åpningstid",

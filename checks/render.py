@@ -27,7 +27,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from . import diagram
-from .content import (ADDRESS_NB, PARTY_FIELD_NB, STATUS_NB, coverage, missing_party_data,
+from .content import (ADDRESS_NB, PARTY_FIELD_NB, REGULATION_NB, STATUS_NB, coverage, missing_party_data,
                       required_party_fields)
 from .findings import RULES, SEVERITY_NB, Finding
 from .graph import CATEGORY_NB, STEP_NB, build, duration_nb
@@ -40,8 +40,6 @@ ROLE_PARTY_NB = {"municipality": "Kommunen", "health-trust": "UNN", "both": "Beg
                  "external": "Ekstern"}
 STATUS_TITLE = {"draft": "Utkast", "submitted": "Til behandling", "adopted": "Vedtatt",
                 "repealed": "Opphevet"}
-REGULATION_NB = {"mandatory": "påbudt", "recommended": "anbefalt", "phasing-out": "utfases",
-                 "withdrawn": "trukket tilbake"}
 FAMILY_NB = {"plo": "pleie- og omsorgsmeldinger", "logistics": "pasientlogistikkmeldinger",
              "dialog": "dialogmeldinger", "receipt": "kvitteringer", "clinical": "kliniske dokumenter"}
 EVIDENCE_NB = {"procedure": "prosedyre", "plan": "plan", "party-data": "partsopplysninger",
