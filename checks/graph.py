@@ -386,8 +386,10 @@ def _answers(pg: ProcedureGraph, sid: str, step: dict, mtype: Entry, message_typ
                 f"{pg.label(sid)} svarer på {pg.label(answered)} med `{step.get('message_type')}`, men svaret "
                 f"skal være `{expected['message_type']}`.", f"Bruk `{expected['message_type']}`.",
                 pg.path(sid, "message_type")))
-        o_from, o_to = original.get("from") or {}, original.get("to") or {}
+        o_from, o_to = original.get("from"), original.get("to")
         s_from, s_to = step.get("from") or {}, step.get("to") or {}
+        if not isinstance(o_from, dict) or not isinstance(o_to, dict):
+            return out  # the answered message is incomplete, reported as such
         if s_from.get("party") != o_to.get("party") or s_from.get("address") != o_to.get("address"):
             out.append(R_ANSWER.at(e.file, pg.pos(sid, "from"),
                 f"Svaret {pg.label(sid)} sendes fra `{s_from.get('party')}`/`{s_from.get('address')}`, men "

@@ -56,3 +56,9 @@ def test_the_real_repository_is_a_case_that_passes():
     _, findings = run_checks(ROOT)
     errors = [f"{f.location()} {f.rule} {f.message}" for f in findings if f.severity == "error"]
     assert errors == []
+
+
+def test_missing_party_data_is_a_warning_until_signed_and_an_error_after():
+    _, findings = run_checks(CASES / "party-rules")
+    severity = {f.file: f.severity for f in findings if f.rule == "party.missing-data"}
+    assert severity == {"procedures/parties/5501.yaml": "warning", "procedures/parties/5502.yaml": "error"}

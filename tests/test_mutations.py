@@ -14,6 +14,7 @@ from typing import Callable
 import pytest
 
 from checks.analysis import analyse
+from checks.findings import RULES
 from checks.content import ALLOWED_ADDRESSES
 from checks.graph import build
 from checks.repository import Repository, load_repository
@@ -186,6 +187,154 @@ def mutants(repo) -> list[Mutant]:
             return [("ref.unknown", e, ("fulfils", 0))]
         out.append(Mutant("brutt referanse", f"{f}:fulfils", break_fulfils))
 
+    for entry in procedures:
+        f = entry.file
+        steps = _steps(entry)
+        start = next(i for i, st in enumerate(steps) if st["type"] == "start")
+        ends = [i for i, st in enumerate(steps) if st["type"] == "end"]
+
+        def no_start(r, f=f, start=start):
+            e = _find(r, f)
+            _steps(e)[start]["type"] = "event"
+            return [("graph.start", e, ("steps",))]
+        out.append(Mutant("uten startsteg", f, no_start))
+
+        def no_end(r, f=f, ends=ends, start=start):
+            e = _find(r, f)
+            for i in ends:
+                _steps(e)[i]["type"] = "action"
+                _steps(e)[i]["next"] = _steps(e)[start]["id"]
+            return [("graph.no-end", e, ("steps",))]
+        out.append(Mutant("uten slutt", f, no_end))
+
+        for i in ends[:1]:
+            def end_next(r, f=f, i=i, start=start):
+                e = _find(r, f)
+                _steps(e)[i]["next"] = _steps(e)[start]["id"]
+                return [("graph.end-has-next", e, ("steps", i))]
+            out.append(Mutant("slutt med neste steg", f, end_next))
+
+        for i, step in enumerate(steps):
+            if step.get("next") and step["type"] not in ("decision", "end", "start"):
+                def self_loop(r, f=f, i=i):
+                    e = _find(r, f)
+                    _steps(e)[i]["next"] = _steps(e)[i]["id"]
+                    return [("graph.cycle-without-exit", e, ("steps", i))]
+                out.append(Mutant("sløyfe uten utgang", f"{f}:{step['id']}", self_loop))
+                break
+
+        for i, step in enumerate(steps):
+            if step.get("type") != "message":
+                continue
+            mtype = types.get(step.get("message_type"))
+            parties = {(d["from"], d["to"]) for d in mtype.data["directions"]}
+
+            def incomplete(r, f=f, i=i):
+                e = _find(r, f)
+                del _steps(e)[i]["from"]
+                return [("message.incomplete", e, ("steps", i))]
+            out.append(Mutant("melding uten avsender", f"{f}:{step['id']}", incomplete))
+
+            if (step["to"]["party"], step["from"]["party"]) not in parties:
+                def reverse(r, f=f, i=i):
+                    e = _find(r, f)
+                    st = _steps(e)[i]
+                    st["from"], st["to"] = st["to"], st["from"]
+                    return [("message.direction", e, ("steps", i, "to"))]
+                out.append(Mutant("feil retning", f"{f}:{step['id']}", reverse))
+
+            direction = next(d for d in mtype.data["directions"]
+                             if (d["from"], d["to"]) == (step["from"]["party"], step["to"]["party"]))
+            wrong = sorted(ALLOWED_ADDRESSES[step["to"]["party"]] - set(direction.get("addressed_to") or []))
+            if direction.get("addressed_to") and not step.get("answers") and wrong:
+                def misaddress(r, f=f, i=i, wrong=wrong[0]):
+                    e = _find(r, f)
+                    _steps(e)[i]["to"]["address"] = wrong
+                    return [("message.address", e, ("steps", i, "to"))]
+                out.append(Mutant("feil tjenesteadresse", f"{f}:{step['id']}", misaddress))
+
+            limit = mtype.data.get("deadline")
+            if isinstance(step.get("deadline"), dict) and limit:
+                def too_long(r, f=f, i=i, limit=limit):
+                    e = _find(r, f)
+                    deadline = _steps(e)[i]["deadline"]
+                    deadline.pop("same_day", None)
+                    deadline["within"] = "P30D" if limit.get("within") else "PT48H"
+                    rule = "deadline.too-long" if limit.get("within") else "deadline.incomparable"
+                    return [(rule, e, ("steps", i, "deadline"))]
+                out.append(Mutant("for lang frist", f"{f}:{step['id']}", too_long))
+
+    # a message type withdrawn or phasing out: every step that uses it is reported
+    used = {}
+    for entry in procedures:
+        for i, step in enumerate(_steps(entry)):
+            if step.get("message_type") in types:
+                used.setdefault(step["message_type"], []).append((entry.file, i))
+    for mid, sites in sorted(used.items()):
+        for status, rule_id in (("withdrawn", "message.withdrawn"), ("phasing-out", "message.phasing-out")):
+            def retire(r, mid=mid, sites=sites, status=status, rule_id=rule_id):
+                t = _find(r, types[mid].file)
+                t.data["regulation_status"] = status
+                return [(rule_id, _find(r, f), ("steps", i, "message_type")) for f, i in sites]
+            out.append(Mutant("meldingstype trukket eller utfases", f"{mid}:{status}", retire))
+
+    # a failure routine that is itself unsound
+    for rid, routine in sorted(routines.items()):
+        users = [(e.file, i, k) for e in procedures for i, st in enumerate(_steps(e))
+                 for k in ("apprec", "misdirected") if (st.get("on_failure") or {}).get(k) == rid]
+        if not users:
+            continue
+        def break_routine(r, rid=rid, users=users):
+            victim = _find(r, routines[rid].file)
+            ends = {st["id"] for st in _steps(victim) if st["type"] == "end"}
+            for st in _steps(victim):
+                if st.get("next") in ends:
+                    del st["next"]
+            return [("failure.unsound-routine", _find(r, f), ("steps", i, "on_failure")) for f, i, _ in users
+                    if f != victim.file]
+        out.append(Mutant("feilvei til rutine med feil", rid, break_routine))
+
+    # two routines of one category
+    ordered = sorted(routines.values(), key=lambda e: e.file)
+    def duplicate_category(r, first=ordered[0], second=ordered[1]):
+        e = _find(r, second.file)
+        e.data["category"] = first.data["category"]
+        later = max((first, e), key=lambda x: x.file)
+        return [("repo.required-routine", _find(r, later.file), ("category",))]
+    out.append(Mutant("påkrevd rutine to ganger", ordered[1].id, duplicate_category))
+
+    # an obligation covered by one procedure loses it
+    fulfilled: dict = {}
+    for entry in procedures:
+        for ob in entry.data["fulfils"]:
+            fulfilled.setdefault(ob, []).append(entry.file)
+    obligations = repo.agreement.data["obligations"]
+    for oi, ob in enumerate(obligations):
+        if ob["evidence"] in ("procedure", "plan") and len(fulfilled.get(ob["id"], [])) == 1:
+            def uncover(r, oi=oi, oid=ob["id"], f=fulfilled[ob["id"]][0]):
+                e = _find(r, f)
+                e.data["fulfils"] = [x for x in e.data["fulfils"] if x != oid] or ["6"]
+                return [("coverage.uncovered", r.agreement, ("obligations", oi, "id"))]
+            out.append(Mutant("forpliktelse uten prosedyre", ob["id"], uncover))
+
+    # a setting nobody refers to any more
+    for setting in sorted((e for e in repo.entries if e.kind == "setting"), key=lambda e: e.id):
+        def orphan(r, sid=setting.id, sf=setting.file):
+            for e in list(r.entries):
+                if e.kind not in ("chain", "routine"):
+                    continue
+                if sid not in repr(e.data):
+                    continue
+                e = _find(r, e.file)
+                e.data["settings"] = [x for x in e.data.get("settings", []) if x != sid]
+                for st in _steps(e):
+                    st["settings"] = [x for x in st.get("settings", []) if x != sid]
+                    for key in ("deadline", "escalation"):
+                        if isinstance(st.get(key), dict) and st[key].get("setting") == sid:
+                            del st[key]["setting"]
+            return [("repo.orphan", next(e for e in r.entries if e.file == sf), ("id",))]
+        out.append(Mutant("innstilling ingen viser til", setting.id, orphan))
+
     # delete a routine that failure paths lead to
     targets = sorted({(s.get("on_failure") or {}).get(k) for e in procedures for s in _steps(e)
                       for k in ("apprec", "misdirected")} - {None})
@@ -218,6 +367,7 @@ def test_shipped_content_has_no_errors(shipped):
 def test_every_mutant_is_caught_at_the_right_place(shipped, capsys):
     all_mutants = mutants(shipped)
     survivors = []
+    killed: set = set()
     kinds: dict = {}
     for mutant in all_mutants:
         repo = Repository(shipped.root, list(shipped.entries), list(shipped.findings))
@@ -227,7 +377,9 @@ def test_every_mutant_is_caught_at_the_right_place(shipped, capsys):
         kinds[mutant.kind] = kinds.get(mutant.kind, 0) + 1
         for rule, entry, path in expected:
             line, column = entry.doc.position(path)
-            if (rule, entry.file, line, column) not in found:
+            if (rule, entry.file, line, column) in found:
+                killed.add(rule)
+            else:
                 survivors.append(f"{mutant.kind} [{mutant.where}]: ventet {rule} ved {entry.file}:{line}:{column}")
     with capsys.disabled():
         print(f"\n{len(all_mutants)} mutanter laget, {len(all_mutants) - len(survivors)} fanget: "
@@ -237,3 +389,7 @@ def test_every_mutant_is_caught_at_the_right_place(shipped, capsys):
     assert {"fjern svar-steg", "svar til feil adresse", "frist fra steg som ikke dominerer",
             "steg som aldri nås", "fjern standardgren", "slett rutine som feilveier fører til",
             "brutt referanse"} <= set(kinds)
+    # every rule of the graph analysis is killed by at least one mutant
+    graph_rules = {rid for rid in RULES if rid.split(".")[0] in ("graph", "message", "deadline", "failure", "repo")}
+    graph_rules |= {"coverage.uncovered", "ref.unknown"}
+    assert graph_rules <= killed, sorted(graph_rules - killed)
