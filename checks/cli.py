@@ -192,8 +192,9 @@ def cmd_explain(args) -> int:
 
 def cmd_rules(args) -> int:
     _load_all_rules()
+    width = max(map(len, RULES)) + 2
     for rid in sorted(RULES):
-        print(f"{rid:32} {RULES[rid].title}")
+        print(f"{rid:{width}}{RULES[rid].title}")
     return 0
 
 
