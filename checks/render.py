@@ -20,6 +20,7 @@ Rules the pages keep:
 from __future__ import annotations
 
 import html
+import functools
 import json
 import posixpath
 import re
@@ -1560,32 +1561,18 @@ def esc_sentence(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
-def step_anchor(sid: str) -> str:
-    return f"steg-{slug(sid)}"
+def _anchor(prefix: str, ident: str) -> str:
+    """An in-page anchor: a Norwegian prefix and the slug of the id."""
+    return f"{prefix}-{slug(ident)}"
 
 
-def mtype_anchor(mid: str) -> str:
-    return f"meldingstype-{slug(mid)}"
-
-
-def setting_anchor(sid: str) -> str:
-    return f"innstilling-{slug(sid)}"
-
-
-def decision_anchor(did: str) -> str:
-    return f"vedtak-{slug(did)}"
-
-
-def obligation_anchor(oid: str) -> str:
-    return f"forpliktelse-{slug(oid)}"
-
-
-def rule_anchor(rid: str) -> str:
-    return f"regel-{slug(rid)}"
-
-
-def print_anchor(pid: str) -> str:
-    return f"prosedyre-{slug(pid)}"
+step_anchor = functools.partial(_anchor, "steg")
+mtype_anchor = functools.partial(_anchor, "meldingstype")
+setting_anchor = functools.partial(_anchor, "innstilling")
+decision_anchor = functools.partial(_anchor, "vedtak")
+obligation_anchor = functools.partial(_anchor, "forpliktelse")
+rule_anchor = functools.partial(_anchor, "regel")
+print_anchor = functools.partial(_anchor, "prosedyre")
 
 
 def kind_patterns() -> list[tuple[str, str]]:
