@@ -64,6 +64,8 @@ def worker(args) -> tuple[Counter, list[str]]:
         except Exception:  # a crash is exactly what this run looks for
             problems = ["unntak: " + traceback.format_exc(limit=3).strip().splitlines()[-1]]
         failures += [f"inndata {i} ({kind}, {path}): {p}" for p in problems]
+        if (i - start + 1) % 5000 == 0:
+            print(f"  [{start}–{stop}] {i - start + 1} inndata, {len(failures)} feil", file=sys.stderr, flush=True)
         if len(cache) > 2000:
             cache.clear()
     return kinds, failures
