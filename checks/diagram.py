@@ -84,8 +84,8 @@ def _sequence(pg: ProcedureGraph, message_types: dict) -> str:
             source, _ = _participant(step["from"])
             target, _ = _participant(step["to"])
             mtype = message_types.get(step.get("message_type"))
-            name = mtype.data.get("name") if mtype else step.get("message_type")
-            label = name + (f" ({deadline_nb(step['deadline'])})" if step.get("deadline") else "")
+            name = (mtype.data.get("name") if mtype else None) or step.get("message_type") or step.get("title", sid)
+            label = str(name) + (f" ({deadline_nb(step['deadline'])})" if step.get("deadline") else "")
             label = _numbered(pg, sid, label)
             arrow = "-->>" if step.get("answers") else "->>"
             lines.append(f"    {source}{arrow}{target}: {_text(label)}")
@@ -130,7 +130,7 @@ def dot(entry: Entry, message_types: dict) -> str:
         if step.get("type") == "message":
             mtype = message_types.get(step.get("message_type"))
             frm, to = step.get("from") or {}, step.get("to") or {}
-            label = (f"{mtype.data.get('name') if mtype else step.get('message_type')}\\n"
+            label = (f"{(mtype.data.get('name') if mtype else None) or step.get('message_type') or step.get('title', sid)}\\n"
                      f"{PARTY_NB.get(frm.get('party'), '')} → {PARTY_NB.get(to.get('party'), '')}")
             if step.get("deadline"):
                 label += f"\\n{deadline_nb(step['deadline'])}"

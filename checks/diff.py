@@ -1614,10 +1614,15 @@ def _procedure_label(entry: Entry) -> S:
              " (", p(status), ")")
 
 
+def _valid(repo: Repository) -> list:
+    """The documents that passed their schema: only they are read field by field for impact."""
+    return [e for e in repo.entries if e.valid]
+
+
 def _step_users(repo: Repository, predicate) -> list:
     """(procedure entry, step) for every step in every procedure where predicate(step)."""
     out = []
-    for entry in repo.entries:
+    for entry in _valid(repo):
         if entry.kind not in PROCEDURE_KINDS:
             continue
         for step in _list(entry.data.get("steps")):
@@ -1646,7 +1651,7 @@ def impact(doc: DocChange, comparison: Comparison) -> list:
         for entry, step in _step_users(repo, lambda e, s: s.get("message_type") in ids):
             out.append(S("Steget ", q(step.get("title") or step.get("id"), 120), " i ", _procedure_label(entry),
                          " sender denne meldingstypen."))
-        for entry in repo.entries:
+        for entry in _valid(repo):
             if entry.kind == "message-type" and _dict(entry.data.get("answer")).get("message_type") in ids \
                     and entry.id not in ids:
                 out.append(S("Meldingstypen ", q(entry.data.get("name") or entry.id, 120), " besvares med denne."))
@@ -1656,10 +1661,10 @@ def impact(doc: DocChange, comparison: Comparison) -> list:
             out.append(S("Steget ", q(step.get("title") or step.get("id"), 120), " i ", _procedure_label(entry),
                          " bruker innstillingen."))
         listed = {entry.file for entry, _ in users}
-        for entry in repo.entries:
+        for entry in _valid(repo):
             if entry.kind in PROCEDURE_KINDS and did in _list(entry.data.get("settings")) and entry.file not in listed:
                 out.append(S(_procedure_label(entry), " bruker innstillingen."))
-        for entry in repo.entries:
+        for entry in _valid(repo):
             if entry.kind == "decision" and did in _list(entry.data.get("settings")):
                 out.append(S("Vedtaket ", c(entry.id), " setter innstillingen."))
     elif kind in PROCEDURE_KINDS:
@@ -1687,7 +1692,7 @@ def impact(doc: DocChange, comparison: Comparison) -> list:
                 out.append(S("Prosedyren oppfyller forpliktelse ", join([ctx.obligation(o) for o in obligations]), "."))
         out.extend(_step_impact(doc, comparison))
     elif kind == "decision":
-        for entry in repo.entries:
+        for entry in _valid(repo):
             if entry.data.get("decision") in ids and entry.kind in PROCEDURE_KINDS + ("setting",):
                 label = _procedure_label(entry) if entry.kind in PROCEDURE_KINDS else S(
                     "innstillingen ", q(entry.data.get("title") or entry.id, 120))
@@ -1707,7 +1712,7 @@ def impact(doc: DocChange, comparison: Comparison) -> list:
         changed = sorted({ch.path.split("[")[1].split("]")[0] for ch in doc.changes
                           if ch.path.startswith("obligations[")})
         for oid in changed:
-            for entry in repo.entries:
+            for entry in _valid(repo):
                 if entry.kind in PROCEDURE_KINDS and oid in _list(entry.data.get("fulfils")):
                     out.append(S(_capital(_procedure_label(entry)), " oppfyller forpliktelse ", c(oid), "."))
     return [_capital(s) for s in dict.fromkeys(out)]

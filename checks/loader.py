@@ -116,19 +116,22 @@ def _mark(mark) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1)
 
 
+# libyaml breaks lines at \r\n, \r, \n, NEL, LS and PS; positions count lines the same way
+LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
 def _clamp(text: str, pos: tuple[int, int]) -> tuple[int, int]:
     """Keep a parser's position inside the file (libyaml reports the end of the stream one
     line past the last line of a file without a final newline)."""
-    lines = text.split("\n")
+    lines = LINE_BREAK.split(text)
     line = min(max(pos[0], 1), len(lines))
     column = min(max(pos[1], 1), len(lines[line - 1]) + 1)
     return line, column
 
 
 def _offset_position(text: str, offset: int) -> tuple[int, int]:
-    before = text[:offset]
-    line = before.count("\n") + 1
-    return line, offset - (before.rfind("\n") + 1) + 1
+    lines = LINE_BREAK.split(text[:offset])
+    return len(lines), len(lines[-1]) + 1
 
 
 class _Frame:
@@ -180,7 +183,7 @@ def load_text(file: str, text: str, doc: Document | None = None) -> Document:
                                         _syntax_hint(problem)))
         doc.data = None
     except yaml.reader.ReaderError as exc:
-        pos = _offset_position(text, exc.position) if exc.position is not None else (1, 1)
+        pos = _clamp(text, _offset_position(text, exc.position) if exc.position is not None else (1, 1))
         doc.findings.append(R_SYNTAX.at(
             file, pos, f"Ugyldig tegn i filen (kode {exc.character!r}).",
             "Fjern kontrolltegn; bare vanlig tekst er tillatt."))

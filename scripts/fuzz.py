@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from fuzzlib import ROOT, MemoryReader, downstream, make_input, shipped_files  # noqa: E402
+from fuzzlib import ROOT, MemoryReader, downstream, make_input, shipped_files, yaml_lines  # noqa: E402
 
 from checks.analysis import analyse  # noqa: E402
 from checks.repository import load_repository, schemas_for  # noqa: E402
@@ -33,7 +33,7 @@ def _positions_ok(findings, files) -> list[str]:
         raw = files.get(f.file)
         if raw is None:
             continue
-        lines = raw.decode("utf-8", "replace").split("\n")
+        lines = yaml_lines(raw)
         if not (1 <= f.line <= max(len(lines), 1)) or not (1 <= f.column <= len(lines[f.line - 1]) + 1):
             bad.append(f"posisjon utenfor filen: {f.location()} {f.rule}")
     return bad

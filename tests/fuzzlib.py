@@ -16,6 +16,7 @@ import yaml
 from checks import changereport, diagram, diff, render
 from checks.analysis import analyse
 from checks.content import procedures
+from checks.loader import LINE_BREAK
 from checks.gitsource import Side
 from checks.repository import load_repository
 
@@ -69,6 +70,11 @@ def random_yaml(rng: random.Random) -> bytes:
                                     "dup: 1\ndup: 2", "\tbad: tab", "k: 'open", "- - - x", "...", "%YAML 1.1"]))
         text = "\n".join(lines) + "\n"
     return text.encode("utf-8")
+
+
+def yaml_lines(raw: bytes) -> list[str]:
+    """The file's lines as YAML counts them (\r\n, \r, \n, NEL, LS and PS break a line)."""
+    return LINE_BREAK.split(raw.decode("utf-8", "replace"))
 
 
 def _walk_paths(data, path=()):
@@ -182,7 +188,7 @@ def check_properties(files: dict[str, bytes], base: tuple | None = None) -> list
             if not f.file.startswith(("procedures/", "schemas/", "docs/")):
                 problems.append(f"funn i ukjent fil {f.file}")
             continue
-        lines = raw.decode("utf-8", "replace").split("\n")
+        lines = yaml_lines(raw)
         if not (1 <= f.line <= max(len(lines), 1)) or not (1 <= f.column <= len(lines[f.line - 1]) + 1):
             problems.append(f"posisjon utenfor filen: {f.location()} {f.rule}")
     if base is None:

@@ -10,7 +10,7 @@ from checks.loader import load_bytes
 from checks.analysis import analyse
 from checks.repository import load_repository
 
-from fuzzlib import ROOT, MemoryReader, check_properties, make_input, shipped_files
+from fuzzlib import ROOT, MemoryReader, check_properties, make_input, shipped_files, yaml_lines
 
 BASE = shipped_files()
 BASE_REPO = load_repository(ROOT, reader=MemoryReader(BASE))
@@ -21,8 +21,7 @@ BASE_MODEL = (BASE_REPO, analyse(BASE_REPO))
 @given(st.binary(max_size=2048))
 def test_random_bytes_never_crash_the_loader(raw):
     doc = load_bytes("procedures/x.yaml", raw)
-    text = raw.decode("utf-8", "replace")
-    lines = text.split("\n")
+    lines = yaml_lines(raw)
     for f in doc.findings:
         assert 1 <= f.line <= len(lines) and 1 <= f.column <= len(lines[f.line - 1]) + 1 or f.rule in (
             "yaml.encoding",)
@@ -33,7 +32,7 @@ def test_random_bytes_never_crash_the_loader(raw):
                max_size=200))
 def test_random_yaml_like_text_never_crashes_the_loader(text):
     doc = load_bytes("procedures/x.yaml", text.encode("utf-8"))
-    lines = text.split("\n")
+    lines = yaml_lines(text.encode("utf-8"))
     for f in doc.findings:
         assert 1 <= f.line <= len(lines) and 1 <= f.column <= len(lines[f.line - 1]) + 1
 
