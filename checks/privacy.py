@@ -148,6 +148,8 @@ def field_checks(repo) -> list[Finding]:
             out.append(R_ORGNR.at(entry.file, entry.doc.position(("organisation_number",)),
                 f"Organisasjonsnummeret `{number}` har feil kontrollsiffer.",
                 "Sjekk nummeret i Enhetsregisteret; gjett aldri.", ("organisation_number",)))
+        if "@" not in entry.doc.text:
+            continue  # no e-mail address in the file: nothing to walk
         for path, contact in _contacts(entry.data):
             email = contact["email"]
             where = path + ("email",)
