@@ -368,6 +368,17 @@ def _walk(loader, ev, stack, findings, check_node, attach, doc, file) -> None:
             "Skriv innholdet, eller slett filen."))
 
 
+def iter_nodes(data, path: tuple = ()):
+    """(key path, value) for every node of loaded data, the root first."""
+    yield path, data
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from iter_nodes(value, path + (key,))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from iter_nodes(value, path + (i,))
+
+
 def positions_of(doc: Document, path: tuple) -> tuple[int, int]:
     return doc.positions.get(path, (1, 1))
 

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from .findings import ERROR, WARNING, Finding, rule
+from .loader import iter_nodes
 
 R_PERSONAL_ID = rule("privacy.personal-id", ERROR, "Personnummer i depotet",
     """Teksten inneholder et tall som er et gyldig fødselsnummer, D-nummer, H-nummer eller
@@ -126,18 +127,6 @@ def orgnr_valid(number: str) -> bool:
     return k is not None and k == int(number[8])
 
 
-def _contacts(data, path=()):
-    """Yield (path, contact dict) for every contact-like mapping with an e-mail."""
-    if isinstance(data, dict):
-        if isinstance(data.get("email"), str):
-            yield path, data
-        for key, value in data.items():
-            yield from _contacts(value, path + (key,))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from _contacts(value, path + (i,))
-
-
 def field_checks(repo) -> list[Finding]:
     out = []
     for entry in repo.entries:
@@ -150,7 +139,9 @@ def field_checks(repo) -> list[Finding]:
                 "Sjekk nummeret i Enhetsregisteret; gjett aldri.", ("organisation_number",)))
         if "@" not in entry.doc.text:
             continue  # no e-mail address in the file: nothing to walk
-        for path, contact in _contacts(entry.data):
+        for path, contact in iter_nodes(entry.data):
+            if not isinstance(contact, dict) or not isinstance(contact.get("email"), str):
+                continue
             email = contact["email"]
             where = path + ("email",)
             if not _EMAIL.match(email):

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from .findings import ERROR, rule
+from .loader import iter_nodes
 from .repository import FOLDERS
 
 R_PLACEHOLDER = rule("content.placeholder", ERROR, "Plassholder som ikke er fylt inn",
@@ -132,19 +133,8 @@ def placeholders(repo) -> list:
     for entry in repo.entries:
         if PLACEHOLDER not in entry.doc.text and marker not in entry.doc.text:
             continue  # the raw text tells at once; walk only the files that have one
-        for path, value in _strings(entry.data):
-            if value.startswith(PLACEHOLDER) or f"{PLACEHOLDER.lower().replace(' ', '-')}.invalid" in value:
+        for path, value in iter_nodes(entry.data):
+            if isinstance(value, str) and (value.startswith(PLACEHOLDER) or marker in value):
                 out.append(R_PLACEHOLDER.at(entry.file, entry.doc.position(path),
                     f"`{value}` er en plassholder.", "Erstatt den med innholdet.", path))
     return out
-
-
-def _strings(data, path=()):
-    if isinstance(data, str):
-        yield path, data
-    elif isinstance(data, dict):
-        for key, value in data.items():
-            yield from _strings(value, path + (key,))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from _strings(value, path + (i,))

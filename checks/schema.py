@@ -13,7 +13,7 @@ from functools import cached_property
 from pathlib import Path
 
 
-from .findings import ERROR, rule
+from .findings import ERROR, path_text, rule
 from .loader import Document
 
 try:
@@ -163,7 +163,7 @@ def explain(error, doc: Document, hidden: int = 0) -> list:
     value = error.instance
     file = doc.file
     pos = doc.position(path)
-    where = f" i `{_path(path)}`" if path else ""
+    where = f" i `{path_text(path)}`" if path else ""
     schema = error.schema if isinstance(error.schema, dict) else {}
 
     alternatives = error.validator_value if kw in ("oneOf", "anyOf") else None
@@ -182,11 +182,9 @@ def explain(error, doc: Document, hidden: int = 0) -> list:
         best = best_match([error])  # descends into the alternative whose type fits the value
         if best is not None and best is not error:
             return explain(best, doc, hidden + len(error.context) - 1)
-    if kw == "oneOf":
-        alternatives = [sorted(s.get("required", [])) for s in error.validator_value if isinstance(s, dict)]
-        names = ", ".join(f"`{a[0]}`" for a in alternatives if len(a) == 1)
+    if kw == "oneOf":  # valid under more than one alternative (required-only ones are named above)
         return [R_CHOICE.at(file, pos, f"Verdien{where} passer med mer enn ett alternativ.{_hidden(hidden)}",
-                            f"Oppgi bare ett av {names}." if names else "Fjern det som er for mye.", path)]
+                            "Fjern det som er for mye.", path)]
     if kw == "required":
         missing = [m for m in error.validator_value if isinstance(value, dict) and m not in value]
         out = []
@@ -263,6 +261,3 @@ def _form_hint(schema: dict, pattern: str) -> str:
     return f"Verdien må passe med mønsteret `{pattern}`."
 
 
-def _path(path) -> str:
-    from .findings import path_text
-    return path_text(path)

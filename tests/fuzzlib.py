@@ -16,7 +16,7 @@ import yaml
 from checks import changereport, diagram, diff, render
 from checks.analysis import analyse
 from checks.content import procedures
-from checks.loader import LINE_BREAK
+from checks.loader import LINE_BREAK, iter_nodes
 from checks.gitsource import Side
 from checks.repository import load_repository
 
@@ -77,16 +77,6 @@ def yaml_lines(raw: bytes) -> list[str]:
     return LINE_BREAK.split(raw.decode("utf-8", "replace"))
 
 
-def _walk_paths(data, path=()):
-    yield path, data
-    if isinstance(data, dict):
-        for k, v in data.items():
-            yield from _walk_paths(v, path + (k,))
-    elif isinstance(data, list):
-        for i, v in enumerate(data):
-            yield from _walk_paths(v, path + (i,))
-
-
 def _get(data, path):
     for p in path:
         data = data[p]
@@ -111,7 +101,7 @@ def mutate_structure(rng: random.Random, text: bytes) -> bytes:
         data = yaml.load(text.decode("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (UnicodeDecodeError, yaml.YAMLError):  # an earlier input already broke this file
         return text[: rng.randrange(len(text) + 1)]
-    nodes = list(_walk_paths(data))
+    nodes = list(iter_nodes(data))
     maps = [(p, v) for p, v in nodes if isinstance(v, dict) and v]
     lists = [(p, v) for p, v in nodes if isinstance(v, list) and v]
     leaves = [(p, v) for p, v in nodes if p and not isinstance(v, (dict, list))]
