@@ -8,8 +8,8 @@ import sys
 import traceback
 from pathlib import Path
 
-from .findings import RULES, has_errors
-from .repository import SetupError
+from .model.findings import RULES, has_errors
+from .model.repository import SetupError
 from .report import REPORTERS, default_format
 
 
@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _root(args) -> Path:
-    from .repository import find_root
+    from .model.repository import find_root
     if args.repo:
         root = Path(args.repo)
         if not root.is_dir():
@@ -109,7 +109,7 @@ def _root(args) -> Path:
 
 
 def cmd_check(args) -> int:
-    from .analysis import run_checks
+    from .rules.analysis import run_checks
     root = _root(args)
     if not (root / "procedures").is_dir():
         raise UsageError(f"fant ikke mappen `procedures/` i `{root}` eller over den; bruk -C MAPPE")
@@ -125,8 +125,8 @@ def cmd_check(args) -> int:
     if args.base is None:
         repo, findings = run_checks(root, today=_today(args))
     else:  # both sides share one parse cache: unchanged files are parsed once
-        from .analysis import analyse
-        from .repository import load_repository
+        from .model.repository import load_repository
+        from .review.gate import analyse
         cache: dict = {}
         base = _load_base(root, args.base, cache)
         repo = load_repository(root, cache=cache)
@@ -152,7 +152,7 @@ def _today(args):
 
 
 def _load_base(root: Path, rev: str, cache: dict | None = None):
-    from .gitsource import SourceError, load_revision
+    from .model.gitsource import SourceError, load_revision
     try:
         return load_revision(root, rev, cache).repo
     except SourceError as exc:
@@ -160,8 +160,9 @@ def _load_base(root: Path, rev: str, cache: dict | None = None):
 
 
 def cmd_diff(args) -> int:
-    from . import changereport, diff, gitsource
-    from .analysis import analyse
+    from .model import gitsource
+    from .review import changereport, diff
+    from .review.gate import analyse
     root = _root(args)
     today = _today(args)
     try:
@@ -203,15 +204,15 @@ def _dedent(text: str) -> str:
 
 
 def _load_all_rules() -> None:
-    from . import analysis  # noqa: F401  (registers every rule)
+    from .review import gate  # noqa: F401  (registers every rule: imports every rule module)
 
 
 def cmd_graph(args) -> int:
     import difflib
 
-    from . import diagram
-    from .content import procedures
-    from .repository import load_repository
+    from .model.repository import load_repository
+    from .model.vocabulary import procedures
+    from .site import diagram
     root = _root(args)
     repo = load_repository(root)
     found = {e.id: e for e in procedures(repo)}

@@ -8,7 +8,7 @@ from collections import Counter
 from typing import Callable
 
 from . import __version__
-from .findings import ERROR, RULES, SEVERITY_NB, Finding
+from .model.findings import ERROR, RULES, SEVERITY_NB, Finding
 
 JSON_FORMAT_VERSION = 1
 

@@ -10,15 +10,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .findings import ERROR, rule
-from .loader import iter_nodes
-from .repository import FOLDERS
+from .model.repository import FOLDERS
+from .rules.content import PLACEHOLDER
 
-R_PLACEHOLDER = rule("content.placeholder", ERROR, "Plassholder som ikke er fylt inn",
-    """Teksten begynner med `FYLL INN`: den kommer fra `samhandling new` og må erstattes med
-    innhold før endringen kan tas inn.""")
-
-PLACEHOLDER = "FYLL INN"
 ALIASES = {
     "party": "party", "part": "party",
     "message-type": "message-type", "meldingstype": "message-type",
@@ -125,16 +119,3 @@ def write_draft(root: Path, kind: str, doc_id: str) -> Path:
     except FileExistsError:
         raise ScaffoldError(f"`{rel}` finnes allerede; ingenting er skrevet") from None
     return path
-
-
-def placeholders(repo) -> list:
-    out = []
-    marker = f"{PLACEHOLDER.lower().replace(' ', '-')}.invalid"
-    for entry in repo.entries:
-        if PLACEHOLDER not in entry.doc.text and marker not in entry.doc.text:
-            continue  # the raw text tells at once; walk only the files that have one
-        for path, value in iter_nodes(entry.data):
-            if isinstance(value, str) and (value.startswith(PLACEHOLDER) or marker in value):
-                out.append(R_PLACEHOLDER.at(entry.file, entry.doc.position(path),
-                    f"`{value}` er en plassholder.", "Erstatt den med innholdet.", path))
-    return out

@@ -23,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from fuzzlib import ROOT, MemoryReader, downstream, make_input, shipped_files, yaml_lines  # noqa: E402
 
-from checks.analysis import analyse  # noqa: E402
-from checks.repository import load_repository, schemas_for  # noqa: E402
+from checks.review.gate import analyse  # noqa: E402
+from checks.model.repository import load_repository, schemas_for  # noqa: E402
 
 
 def _positions_ok(findings, files) -> list[str]:

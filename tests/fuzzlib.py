@@ -13,12 +13,13 @@ from pathlib import Path
 
 import yaml
 
-from checks import changereport, diagram, diff, render
-from checks.analysis import analyse
-from checks.content import procedures
-from checks.loader import LINE_BREAK, iter_nodes
-from checks.gitsource import Side
-from checks.repository import load_repository
+from checks.review import changereport, diff
+from checks.site import diagram, render
+from checks.review.gate import analyse
+from checks.model.vocabulary import procedures
+from checks.model.loader import LINE_BREAK, iter_nodes
+from checks.model.gitsource import Side
+from checks.model.repository import load_repository
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from checks.analysis import run_checks
-from checks.content import ADDRESS_NB
-from checks.render import PARTY_NB
+from checks.rules.analysis import run_checks
+from checks.model.vocabulary import ADDRESS_NB
+from checks.site.render import PARTY_NB
 
 from sitebuild import FIXTURE, ROOT, Server, build
 

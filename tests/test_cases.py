@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.analysis import run_checks
+from checks.rules.analysis import run_checks
 
 from conftest import CASES, ROOT
 

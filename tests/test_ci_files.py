@@ -14,7 +14,7 @@ import tomllib
 
 import pytest
 
-from checks.loader import load_bytes
+from checks.model.loader import load_bytes
 from conftest import CASES, ROOT
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
@@ -163,7 +163,7 @@ def owners_of(path: str) -> list[str]:
 def test_codeowners_routes_procedures_to_oso_and_code_to_maintainers():
     assert owners_of("procedures/chains/standard-plo-kjede.yaml") == ["@PLASSHOLDER-ORG/oso-anmeldere"]
     assert owners_of("procedures/parties/5501.yaml") == ["@PLASSHOLDER-ORG/oso-anmeldere"]
-    for code in ("checks/diff.py", "schemas/chain.schema.json", "tests/test_diff.py", ".github/CODEOWNERS",
+    for code in ("checks/review/diff.py", "schemas/chain.schema.json", "tests/test_diff.py", ".github/CODEOWNERS",
                  "mkdocs.yml", "docs/index.md"):
         assert owners_of(code) == ["@PLASSHOLDER-ORG/vedlikeholdere"], code
     text = (ROOT / ".github" / "CODEOWNERS").read_text(encoding="utf-8")

@@ -2,9 +2,9 @@
 
 import pytest
 
-from checks.analysis import run_checks
-from checks.content import coverage
-from checks.graph import build
+from checks.rules.analysis import run_checks
+from checks.rules.graph import coverage_matrix as coverage
+from checks.rules.graph import build
 
 from conftest import ROOT
 

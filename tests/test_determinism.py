@@ -5,8 +5,8 @@ import random
 
 import pytest
 
-import checks.repository as repository
-from checks.analysis import run_checks
+import checks.model.repository as repository
+from checks.rules.analysis import run_checks
 from checks.report import REPORTERS
 
 from conftest import ROOT, run_cli

@@ -17,10 +17,11 @@ import subprocess
 import pytest
 
 import scenarios
-from checks import changereport, diff, gitsource
+from checks.model import gitsource
+from checks.review import changereport, diff
 from checks.cli import main
-from checks.diagram import mermaid
-from checks.repository import load_repository
+from checks.site.diagram import mermaid
+from checks.model.repository import load_repository
 from conftest import ROOT
 from gitrepos import FIXTURE, TODAY, Repo, golden, make_repo
 

@@ -5,10 +5,10 @@ import random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checks.loader import load_bytes
+from checks.model.loader import load_bytes
 
-from checks.analysis import analyse
-from checks.repository import load_repository
+from checks.review.gate import analyse
+from checks.model.repository import load_repository
 
 from fuzzlib import ROOT, MemoryReader, check_properties, make_input, shipped_files, yaml_lines
 

@@ -11,11 +11,11 @@ import io
 import pytest
 
 import scenarios
-from checks import governance
-from checks.analysis import analyse
+from checks.rules import governance
+from checks.review.gate import analyse
 from checks.cli import main
-from checks.findings import RULES
-from checks.gitsource import load_revision
+from checks.model.findings import RULES
+from checks.model.gitsource import load_revision
 from gitrepos import TODAY, golden, make_repo
 
 GOVERNANCE_RULES = sorted(r for r in RULES if r.startswith("governance."))

@@ -13,11 +13,11 @@ from typing import Callable
 
 import pytest
 
-from checks.analysis import analyse
-from checks.findings import RULES
-from checks.content import ALLOWED_ADDRESSES
-from checks.graph import build
-from checks.repository import Repository, load_repository
+from checks.review.gate import analyse
+from checks.model.findings import RULES
+from checks.model.vocabulary import ALLOWED_ADDRESSES
+from checks.rules.graph import build
+from checks.model.repository import Repository, load_repository
 
 from conftest import ROOT
 

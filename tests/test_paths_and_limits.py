@@ -4,7 +4,7 @@ and sizes that would make the checks crash or hang."""
 import os
 import shutil
 
-from checks.analysis import run_checks
+from checks.rules.analysis import run_checks
 
 from conftest import CASES
 

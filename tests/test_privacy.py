@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from checks.privacy import identity_kind, orgnr_valid, scan_text
+from checks.rules.privacy import identity_kind, orgnr_valid, scan_text
 
 W1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
 W2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)

@@ -2,8 +2,8 @@
 
 import json
 
-from checks.loader import load_bytes
-from checks.schema import SchemaSet
+from checks.model.loader import load_bytes
+from checks.model.schema import SchemaSet
 
 
 def _schemas(tmp_path, schema):

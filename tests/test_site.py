@@ -21,10 +21,10 @@ import markdown
 import pytest
 import yaml
 
-from checks import render as r
-from checks.analysis import run_checks
-from checks.content import missing_party_data
-from checks.findings import RULES
+from checks.site import render as r
+from checks.rules.analysis import run_checks
+from checks.rules.content import missing_party_data
+from checks.model.findings import RULES
 
 from sitebuild import FIXTURE, ROOT, build, run_build
 
@@ -220,8 +220,8 @@ def test_slugs_are_ascii_and_stable():
 
 def test_render_is_deterministic_across_processes():
     """Same input, byte-identical output, whatever the hash seed."""
-    script = ("import hashlib, json, sys; from pathlib import Path; from checks.analysis import run_checks; "
-              "from checks.render import render; repo, f = run_checks(Path(sys.argv[1])); s = render(repo, f); "
+    script = ("import hashlib, json, sys; from pathlib import Path; from checks.rules.analysis import run_checks; "
+              "from checks.site.render import render; repo, f = run_checks(Path(sys.argv[1])); s = render(repo, f); "
               "print(hashlib.sha256(json.dumps([s.pages, s.files, s.nav], sort_keys=True).encode()).hexdigest())")
     digests = set()
     for seed in ("1", "2", "3"):
@@ -366,7 +366,7 @@ def test_config_is_norwegian_private_and_offline():
     search = next(p["search"] for p in CONFIG["plugins"] if isinstance(p, dict) and "search" in p)
     assert search["lang"] == ["no"]
     assert "offline" in CONFIG["plugins"]
-    assert CONFIG["hooks"] == ["checks/mkdocs_hook.py"]
+    assert CONFIG["hooks"] == ["checks/site/mkdocs_hook.py"]
     scripts = [s["path"] if isinstance(s, dict) else s for s in CONFIG["extra_javascript"]]
     for url in CONFIG["extra"]["polyfills"] + scripts + CONFIG["extra_css"]:
         assert not re.match(r"^[a-z]+:", url) and (ROOT / "docs" / url).is_file(), url
@@ -470,7 +470,7 @@ def test_build_fails_on_error_findings(tmp_path):
 def test_serve_watches_procedures_and_schemas():
     import types
 
-    from checks import mkdocs_hook
+    from checks.site import mkdocs_hook
 
     watched = []
     server = types.SimpleNamespace(watch=watched.append)

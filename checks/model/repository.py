@@ -10,7 +10,7 @@ from .findings import ERROR, WARNING, Finding, rule
 from .loader import Document, load_bytes
 from .schema import KIND_NB, SchemaSet
 
-PACKAGE_SCHEMAS = Path(__file__).resolve().parent / "schemas"  # a link to ../schemas, copied when installed
+PACKAGE_SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"  # a link to ../schemas, copied when installed
 FOLDERS = {
     "parties": "party",
     "message-types": "message-type",

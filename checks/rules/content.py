@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime
 import difflib
 
-from .findings import ERROR, WARNING, Finding, rule
-from .repository import Entry, Repository
+from ..model.findings import ERROR, WARNING, Finding, rule
+from ..model.loader import iter_nodes
+from ..model.repository import Entry, Repository
+from ..model.vocabulary import (ADDRESS_NB, ALLOWED_ADDRESSES, PARTY_FIELD_NB, REQUIRED_ADDRESSES, obligation_ids,
+                                parse_date, procedures)
 
 R_REF = rule("ref.unknown", ERROR, "Ukjent referanse",
     """En referanse peker på noe som ikke finnes: en forpliktelse, meldingstype, rutine,
@@ -24,35 +27,14 @@ R_MISSING_DATA = rule("party.missing-data", WARNING, "Partsopplysninger mangler"
     """En part mangler opplysninger avtalen krever (HER-id, meldingsansvarligadresse, lokal
     brukerstøtte for video, dato for signering). Det er en advarsel til parten har signert
     avtalen, og en feil etter det.""")
+R_PLACEHOLDER = rule("content.placeholder", ERROR, "Plassholder som ikke er fylt inn",
+    """Teksten begynner med `FYLL INN`: den kommer fra `samhandling new` og må erstattes med
+    innhold før endringen kan tas inn.""")
 R_NUMBER = rule("party.number", ERROR, "Feil kommunenummer",
     """En kommunes id og filnavn skal være kommunenummeret, og hvert nummer skal finnes én gang.""")
 
-REQUIRED_ADDRESSES = {
-    "municipality": ("sykepleietjeneste", "legetjeneste", "saksbehandler"),
-    "health-trust": ("somatikk-plo-meldingsmottak", "psykiatri-plo-meldingsmottak"),
-}
-ALLOWED_ADDRESSES = {
-    "municipality": {"sykepleietjeneste", "legetjeneste", "saksbehandler", "psykisk-helsetjeneste"},
-    "health-trust": {"somatikk-plo-meldingsmottak", "psykiatri-plo-meldingsmottak"},
-}
-ADDRESS_NB = {
-    "sykepleietjeneste": "Sykepleietjeneste", "legetjeneste": "Legetjeneste",
-    "saksbehandler": "Saksbehandler", "psykisk-helsetjeneste": "Psykisk helsetjeneste",
-    "somatikk-plo-meldingsmottak": "Somatikk PLO meldingsmottak",
-    "psykiatri-plo-meldingsmottak": "Psykiatri PLO meldingsmottak",
-}
-PARTY_FIELD_NB = {
-    "her_id": "HER-id",
-    "message_responsible": "meldingsansvarligadresse",
-    "video_support": "lokal brukerstøtte for video",
-    "emergency_contact": "nødkontakt ved nedetid",
-    "agreement_signed": "dato for signering",
-    "service_addresses": "tjenesteadresser",
-}
-REGULATION_NB = {"mandatory": "påbudt", "recommended": "anbefalt", "phasing-out": "utfases",
-                 "withdrawn": "trukket tilbake"}
-STATUS_NB = {"draft": "utkast", "submitted": "til behandling", "adopted": "vedtatt", "repealed": "opphevet"}
-PROCEDURE_KINDS = ("chain", "routine")
+
+PLACEHOLDER = "FYLL INN"
 
 
 def check(repo: Repository, today: datetime.date | None = None) -> list[Finding]:
@@ -70,17 +52,6 @@ def _ref(entry: Entry, path: tuple, what: str, value, known) -> Finding | None:
     hint = f"Mente du `{close[0]}`?" if close else (
         "Ingen slike finnes ennå." if not known else "Sjekk stavemåten, eller opprett den.")
     return R_REF.at(entry.file, entry.doc.position(path), f"Ukjent {what} `{value}`.", hint, path)
-
-
-def procedures(repo: Repository) -> list[Entry]:
-    return [e for e in repo.entries if e.kind in PROCEDURE_KINDS and e.valid]
-
-
-def obligation_ids(repo: Repository) -> set:
-    agreement = repo.agreement
-    if not agreement:
-        return set()
-    return {o.get("id") for o in agreement.data.get("obligations", []) if isinstance(o, dict)}
 
 
 def _references(repo: Repository) -> list[Finding]:
@@ -162,12 +133,6 @@ def _references(repo: Repository) -> list[Finding]:
     return out
 
 
-def coverage(repo: Repository) -> dict:
-    """Obligation id -> procedures (not repealed) that fulfil it, from the reference graph."""
-    from .graph import coverage_matrix
-    return coverage_matrix(repo)
-
-
 def required_party_fields(repo: Repository) -> list[str]:
     """Fields every party must have: HER-id, and what the agreement's party-data duties name."""
     fields = ["her_id"]
@@ -224,7 +189,7 @@ def _parties(repo: Repository, today: datetime.date) -> list[Finding]:
         missing = missing_party_data(repo, entry, required_fields)
         if missing:
             signed = data.get("agreement_signed")
-            severity = ERROR if signed and _date(signed) and _date(signed) <= today else WARNING
+            severity = ERROR if signed and parse_date(signed) and parse_date(signed) <= today else WARNING
             listed = ", ".join(PARTY_FIELD_NB.get(m, m) for m in missing)
             state = (f"Avtalen er signert {signed}, så opplysningene kreves nå." if severity == ERROR
                      else "Det er en advarsel til avtalen er signert.")
@@ -234,9 +199,14 @@ def _parties(repo: Repository, today: datetime.date) -> list[Finding]:
     return out
 
 
-def _date(value) -> datetime.date | None:
-    """An ISO date string as a date, or None."""
-    try:
-        return datetime.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        return None
+def placeholders(repo) -> list:
+    out = []
+    marker = f"{PLACEHOLDER.lower().replace(' ', '-')}.invalid"
+    for entry in repo.entries:
+        if PLACEHOLDER not in entry.doc.text and marker not in entry.doc.text:
+            continue  # the raw text tells at once; walk only the files that have one
+        for path, value in iter_nodes(entry.data):
+            if isinstance(value, str) and (value.startswith(PLACEHOLDER) or marker in value):
+                out.append(R_PLACEHOLDER.at(entry.file, entry.doc.position(path),
+                    f"`{value}` er en plassholder.", "Erstatt den med innholdet.", path))
+    return out

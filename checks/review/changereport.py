@@ -12,12 +12,12 @@ import json
 import re
 from collections import Counter
 
-from . import __version__
-from .content import PROCEDURE_KINDS, STATUS_NB
-from .diagram import _node_id, mermaid
+from .. import __version__
+from ..model.findings import ERROR, SEVERITY_NB, Finding
+from ..model.gitsource import Side, describe
+from ..model.vocabulary import PROCEDURE_KINDS, STATUS_NB
+from ..site.diagram import _node_id, mermaid
 from .diff import SECTION, SECTION_NB, Comparison, DocChange, Verdict, c, flat, md_escape, md_inline
-from .findings import ERROR, SEVERITY_NB, Finding
-from .gitsource import Side, describe
 
 FORMAT_VERSION = 1
 # In a diagram, the characters a line may not hold: other control characters, bidi overrides.

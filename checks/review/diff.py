@@ -24,9 +24,9 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .content import ADDRESS_NB, PROCEDURE_KINDS, REGULATION_NB, STATUS_NB
-from .graph import CATEGORY_NB, STEP_NB, duration_nb, reference_graph
-from .repository import Entry, Repository
+from ..model.repository import Entry, Repository
+from ..model.vocabulary import ADDRESS_NB, PROCEDURE_KINDS, REGULATION_NB, STATUS_NB
+from ..rules.graph import CATEGORY_NB, STEP_NB, duration_nb, reference_graph
 
 MAJOR, MEDIUM, EDITORIAL = 3, 2, 1
 KIND_ORDER = ("chain", "routine", "setting", "decision", "message-type", "agreement", "party")
@@ -1425,7 +1425,7 @@ RULES = {
 
 @lru_cache(maxsize=None)
 def _schema_raw() -> dict:
-    from .repository import PACKAGE_SCHEMAS
+    from ..model.repository import PACKAGE_SCHEMAS
     out = {}
     for path in sorted(PACKAGE_SCHEMAS.glob("*.schema.json")):
         out[path.name] = json.loads(path.read_text(encoding="utf-8"))

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from .content import ALLOWED_ADDRESSES, PROCEDURE_KINDS, STATUS_NB, procedures
-from .findings import ERROR, WARNING, Finding, rule
-from .repository import Entry, Repository
+from ..model.findings import ERROR, WARNING, Finding, rule
+from ..model.repository import Entry, Repository
+from ..model.vocabulary import ALLOWED_ADDRESSES, PROCEDURE_KINDS, STATUS_NB, procedures
 
 R_START = rule("graph.start", ERROR, "Ikke nøyaktig ett startsteg",
     """En prosedyre skal ha nøyaktig ett steg av type `start`.""")

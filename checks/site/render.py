@@ -2,7 +2,7 @@
 
 `render(repo, findings)` returns a `Site`: every page as Markdown text keyed by its path
 (`kjeder/standard-plo-kjede.md`), the navigation, and files to publish as they are (the JSON
-Schemas). Nothing here knows about MkDocs; a thin hook (`checks/mkdocs_hook.py`) hands the
+Schemas). Nothing here knows about MkDocs; a thin hook (`checks/site/mkdocs_hook.py`) hands the
 pages to MkDocs, and another generator could take the same dict.
 
 Rules the pages keep:
@@ -27,12 +27,12 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from ..model.findings import RULES, SEVERITY_NB, Finding
+from ..model.repository import FOLDERS, SINGLE_FILES, Entry, Repository, schemas_for
+from ..model.vocabulary import ADDRESS_NB, PARTY_FIELD_NB, REGULATION_NB, STATUS_NB
+from ..rules.content import missing_party_data, required_party_fields
+from ..rules.graph import CATEGORY_NB, STEP_NB, build, coverage_matrix, duration_nb
 from . import diagram
-from .content import (ADDRESS_NB, PARTY_FIELD_NB, REGULATION_NB, STATUS_NB, coverage, missing_party_data,
-                      required_party_fields)
-from .findings import RULES, SEVERITY_NB, Finding
-from .graph import CATEGORY_NB, STEP_NB, build, duration_nb
-from .repository import FOLDERS, SINGLE_FILES, Entry, Repository, schemas_for
 
 # -- words -----------------------------------------------------------------------------------
 
@@ -296,7 +296,7 @@ class _Renderer:
         self.obligations = [o for o in (self.agreement.data.get("obligations", []) if self.agreement else [])
                             if isinstance(o, dict)]
         self.obligation_by_id = {o.get("id"): o for o in self.obligations}
-        self.coverage = coverage(repo)
+        self.coverage = coverage_matrix(repo)
         self.required_fields = required_party_fields(repo)
         self.graphs = {e.id: build(e) for e in self.procedures}
         self.uses = self._reverse_index()

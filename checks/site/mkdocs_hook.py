@@ -1,7 +1,7 @@
 """MkDocs hook (`hooks:` in mkdocs.yml): build the site from the checked model.
 
 Thin on purpose: it runs the same checks as `samhandling check`, stops the build on any
-finding at error level, and hands the pages of `checks.render` to MkDocs. Everything the
+finding at error level, and hands the pages of `checks.site.render` to MkDocs. Everything the
 pages say is decided in the renderer, which knows nothing of MkDocs.
 
 - `on_config`: check, render, and put the generated navigation in front of the static
@@ -22,9 +22,9 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
-from checks.analysis import run_checks
-from checks.findings import ERROR
-from checks.render import render
+from checks.model.findings import ERROR
+from checks.rules.analysis import run_checks
+from checks.site.render import render
 
 _SITE = {}
 MAX_LISTED = 20

@@ -5,8 +5,9 @@ it, a decision cannot lie in the future, nothing may lead into a repealed routin
 passed review-by date is a warning. They run in every check, so a check without a base
 never passes what the pull-request check refuses.
 
-The others compare with a base revision (`samhandling check --base REV`), using the same
-semantic comparison as `samhandling diff`: changed content of an adopted procedure must
+The others compare with a base revision (`samhandling check --base REV`), over the same
+semantic comparison as `samhandling diff` (`checks/review/gate.py` computes it and hands it to
+`against_base`, so this module never imports the review layer): changed content of an adopted procedure must
 raise its version (at least the minor number when a step, deadline, address or the flow
 changes) and either go back to draft/submitted or cite a new decision; adopted and repealed
 procedures and decision records are history and are never deleted.
@@ -17,9 +18,9 @@ from __future__ import annotations
 import datetime
 import re
 
-from .content import PROCEDURE_KINDS, STATUS_NB, _date, procedures
-from .findings import ERROR, WARNING, Finding, rule
-from .repository import Entry, Repository
+from ..model.findings import ERROR, WARNING, Finding, rule
+from ..model.repository import Entry, Repository
+from ..model.vocabulary import PROCEDURE_KINDS, STATUS_NB, parse_date, procedures
 
 R_VERSION = rule("governance.version-not-raised", ERROR, "Vedtatt prosedyre endret uten nytt versjonsnummer",
     """Innholdet i en prosedyre som er vedtatt i utgangspunktet (BASE), er endret, men
@@ -83,15 +84,14 @@ def bump_kind(before, after) -> str:
     return "patch"
 
 
-def check(repo: Repository, base: Repository | None = None, today: datetime.date | None = None) -> list[Finding]:
+def check(repo: Repository, today: datetime.date | None = None) -> list[Finding]:
+    """The rules that read one revision."""
     today = today or datetime.date.today()
     out: list[Finding] = []
     out += _adopted_without_decision(repo)
     out += _decisions_in_future(repo, today)
     out += _references_to_repealed(repo)
     out += _review_overdue(repo, today)
-    if base is not None:
-        out += _against_base(repo, base)
     return out
 
 
@@ -145,7 +145,7 @@ def _adopted_without_decision(repo: Repository) -> list[Finding]:
 def _decisions_in_future(repo: Repository, today: datetime.date) -> list[Finding]:
     out = []
     for entry in repo.of("decision"):
-        when = _date(entry.data.get("meeting_date"))
+        when = parse_date(entry.data.get("meeting_date"))
         if when is not None and when > today:
             out.append(R_FUTURE.at(entry.file, entry.doc.position(("meeting_date",)),
                 f"Vedtaket `{entry.id}` har møtedato {when.isoformat()}, som er etter dagens dato "
@@ -184,7 +184,7 @@ def _review_overdue(repo: Repository, today: datetime.date) -> list[Finding]:
     for entry in procedures(repo):
         if not entry.valid or entry.data.get("status") == "repealed":
             continue
-        when = _date(entry.data.get("review_by"))
+        when = parse_date(entry.data.get("review_by"))
         if when is not None and when < today:
             out.append(R_REVIEW.at(entry.file, entry.doc.position(("review_by",)),
                 f"Revisjonsdatoen {when.isoformat()} for {_name(entry)} er passert.",
@@ -193,10 +193,10 @@ def _review_overdue(repo: Repository, today: datetime.date) -> list[Finding]:
     return out
 
 
-def _against_base(repo: Repository, base: Repository) -> list[Finding]:
-    from .diff import compare
+def against_base(comparison) -> list[Finding]:
+    """The rules that compare with a base, over the semantic comparison of the two revisions
+    (`checks.review.diff.Comparison`)."""
     out = []
-    comparison = compare(base, repo, with_impact=False)
     for doc in comparison.docs:
         before = doc.before.data if doc.before else {}
         after = doc.after.data if doc.after else {}

@@ -12,8 +12,8 @@ import functools
 import re
 from pathlib import Path
 
-from .findings import ERROR, WARNING, Finding, rule
-from .loader import iter_nodes
+from ..model.findings import ERROR, WARNING, Finding, rule
+from ..model.loader import iter_nodes
 
 R_PERSONAL_ID = rule("privacy.personal-id", ERROR, "Personnummer i depotet",
     """Teksten inneholder et tall som er et gyldig fødselsnummer, D-nummer, H-nummer eller

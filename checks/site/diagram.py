@@ -7,9 +7,9 @@ import json
 import re
 import unicodedata
 
-from .content import ADDRESS_NB
-from .graph import ProcedureGraph, build, deadline_nb
-from .repository import Entry
+from ..model.repository import Entry
+from ..model.vocabulary import ADDRESS_NB
+from ..rules.graph import ProcedureGraph, build, deadline_nb
 
 PARTY_NB = {"municipality": "Kommunen", "health-trust": "UNN"}
 _UNSAFE = re.compile(r"[\"<>#;%`{}\[\]|\\]")

@@ -1,0 +1,1 @@
+"""Scenarios and conformance: the model applied to time and to real message traffic (to come)."""

@@ -1,0 +1,57 @@
+"""The shared words of the model: address roles, party fields, regulation and status words,
+procedure kinds, and the small lookups every rule family needs.
+
+Rule modules, the site and the change report import these from here, never from each other.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from .repository import Entry, Repository
+
+REQUIRED_ADDRESSES = {
+    "municipality": ("sykepleietjeneste", "legetjeneste", "saksbehandler"),
+    "health-trust": ("somatikk-plo-meldingsmottak", "psykiatri-plo-meldingsmottak"),
+}
+ALLOWED_ADDRESSES = {
+    "municipality": {"sykepleietjeneste", "legetjeneste", "saksbehandler", "psykisk-helsetjeneste"},
+    "health-trust": {"somatikk-plo-meldingsmottak", "psykiatri-plo-meldingsmottak"},
+}
+ADDRESS_NB = {
+    "sykepleietjeneste": "Sykepleietjeneste", "legetjeneste": "Legetjeneste",
+    "saksbehandler": "Saksbehandler", "psykisk-helsetjeneste": "Psykisk helsetjeneste",
+    "somatikk-plo-meldingsmottak": "Somatikk PLO meldingsmottak",
+    "psykiatri-plo-meldingsmottak": "Psykiatri PLO meldingsmottak",
+}
+PARTY_FIELD_NB = {
+    "her_id": "HER-id",
+    "message_responsible": "meldingsansvarligadresse",
+    "video_support": "lokal brukerstøtte for video",
+    "emergency_contact": "nødkontakt ved nedetid",
+    "agreement_signed": "dato for signering",
+    "service_addresses": "tjenesteadresser",
+}
+REGULATION_NB = {"mandatory": "påbudt", "recommended": "anbefalt", "phasing-out": "utfases",
+                 "withdrawn": "trukket tilbake"}
+STATUS_NB = {"draft": "utkast", "submitted": "til behandling", "adopted": "vedtatt", "repealed": "opphevet"}
+PROCEDURE_KINDS = ("chain", "routine")
+
+
+def procedures(repo: Repository) -> list[Entry]:
+    return [e for e in repo.entries if e.kind in PROCEDURE_KINDS and e.valid]
+
+
+def obligation_ids(repo: Repository) -> set:
+    agreement = repo.agreement
+    if not agreement:
+        return set()
+    return {o.get("id") for o in agreement.data.get("obligations", []) if isinstance(o, dict)}
+
+
+def parse_date(value) -> datetime.date | None:
+    """An ISO date string as a date, or None."""
+    try:
+        return datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,32 @@
+"""The rule runner: every check over one loaded repository, in one place.
+
+`run_checks` is what `check`, the site build and the tests call, so nothing is valid in one
+place and invalid in another. The rules that compare with a base revision need the semantic
+comparison of the review layer; `checks.review.gate.analyse` adds them on top of this.
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+from ..model.findings import Finding
+from ..model.repository import Repository, load_repository, sort_findings
+from . import content, governance, graph, privacy
+
+
+def analyse(repo: Repository, today: datetime.date | None = None) -> list[Finding]:
+    """All findings for a loaded repository: loading, schema, content, graph, privacy and the
+    governance rules that read one revision."""
+    findings = list(repo.findings)
+    findings.extend(content.check(repo, today))
+    findings.extend(graph.check(repo))
+    findings.extend(privacy.check(repo))
+    findings.extend(content.placeholders(repo))
+    findings.extend(governance.check(repo, today=today))
+    return sort_findings(findings)
+
+
+def run_checks(root: Path, reader=None, today: datetime.date | None = None) -> tuple[Repository, list[Finding]]:
+    repo = load_repository(Path(root), reader=reader)
+    return repo, analyse(repo, today=today)

@@ -1,0 +1,1 @@
+"""The published site: pages and diagrams rendered from the checked model, and the thin MkDocs hook."""
