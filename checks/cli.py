@@ -1,4 +1,8 @@
-"""The `samhandling` command line. Exit codes: 0 clean, 1 findings at error level, 2 usage or internal."""
+"""The `samhandling` command line. Exit codes: 0 clean, 1 findings at error level, 2 usage or internal.
+
+Start-up matters (the check runs in a pre-commit hook): `--version` answers before anything is
+imported, and each command imports only what it needs, inside its `cmd_*` function.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,9 @@ import sys
 import traceback
 from pathlib import Path
 
-from .model.findings import RULES, has_errors
-from .model.repository import SetupError
-from .report import REPORTERS, default_format
+from . import __version__
+
+REPORT_FORMATS = ("github", "json", "sarif", "text")  # checks.report.REPORTERS, without importing it
 
 
 # argparse's own words (headings, the help option) in Norwegian; it looks `_` up at call time
@@ -38,13 +42,15 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="samhandling",
                      description="Standardprosedyrene for elektronisk samhandling mellom kommunene og UNN, som kode.")
+    parser.add_argument("-V", "--version", action="version", version=f"samhandling {__version__}",
+                        help="vis versjonen og avslutt")
     parser.add_argument("--traceback", action="store_true", help="vis full feilsporing ved intern feil")
     parser.add_argument("-C", "--repo", metavar="MAPPE", help="depotets rotmappe (standard: nærmeste mappe med procedures/)")
     sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", parser_class=_Parser)
 
     check = sub.add_parser("check", help="sjekk hele depotet eller filene som er oppgitt")
     check.add_argument("paths", nargs="*", metavar="STI", help="filer eller mapper å rapportere for (standard: alt)")
-    check.add_argument("--format", choices=sorted(REPORTERS), help="utformat (standard: text, eller github i GitHub Actions)")
+    check.add_argument("--format", choices=REPORT_FORMATS, help="utformat (standard: text, eller github i GitHub Actions)")
     check.add_argument("--base", metavar="REV",
                        help="git-revisjon å sammenligne med; kjører også reglene for vedtaksprosessen "
                             "(versjon, vedtak, historikk)")
@@ -70,12 +76,19 @@ def build_parser() -> argparse.ArgumentParser:
     new = sub.add_parser("new", help="lag et skjemagyldig utkast å starte fra (overskriver aldri en fil)")
     new.add_argument("kind", metavar="TYPE", help="part, meldingstype, meldingskjede, rutine, vedtak eller innstilling")
     new.add_argument("id", metavar="ID", help="id-en til det nye dokumentet (kommunenummeret for en part)")
+
+    listing = sub.add_parser("list", help="list filene sjekken leser, og typen til hver")
+    listing.add_argument("--format", choices=["text", "json"], default="text", help="utformat (standard: text)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv in (["--version"], ["-V"]):  # before any import a hook or a script would wait for
+        print(f"samhandling {__version__}")
+        return 0
     show_traceback = "--traceback" in argv
+    from .model.repository import SetupError
     try:
         args = build_parser().parse_args(argv)
         if args.command is None:
@@ -109,6 +122,8 @@ def _root(args) -> Path:
 
 
 def cmd_check(args) -> int:
+    from .model.findings import has_errors
+    from .report import REPORTERS, default_format
     from .rules.analysis import run_checks
     root = _root(args)
     if not (root / "procedures").is_dir():
@@ -180,6 +195,8 @@ def cmd_diff(args) -> int:
 
 def cmd_explain(args) -> int:
     import difflib
+
+    from .model.findings import RULES
     _load_all_rules()
     rule = RULES.get(args.rule)
     if rule is None:
@@ -192,6 +209,7 @@ def cmd_explain(args) -> int:
 
 
 def cmd_rules(args) -> int:
+    from .model.findings import RULES
     _load_all_rules()
     width = max(map(len, RULES)) + 2
     for rid in sorted(RULES):
@@ -241,8 +259,18 @@ def cmd_new(args) -> int:
     return 0
 
 
+def cmd_list(args) -> int:
+    from . import inventory
+    root = _root(args)
+    if not (root / "procedures").is_dir():
+        raise UsageError(f"fant ikke mappen `procedures/` i `{root}` eller over den; bruk -C MAPPE")
+    rows = inventory.inventory(root)
+    sys.stdout.write(inventory.as_json(rows) if args.format == "json" else inventory.as_text(rows))
+    return 0
+
+
 COMMANDS = {"check": cmd_check, "diff": cmd_diff, "explain": cmd_explain, "rules": cmd_rules, "graph": cmd_graph,
-            "new": cmd_new}
+            "new": cmd_new, "list": cmd_list}
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -156,3 +156,39 @@ def test_new_never_overwrites_an_existing_file(cli, tmp_path):
     assert target.read_text() == "id: apprec-ventetid\n# mitt arbeid\n"
     assert cli("-C", str(repo), "new", "ukjent-type", "x").returncode == 2
     assert cli("-C", str(repo), "new", "rutine", "Stor_Bokstav").returncode == 2
+
+
+def test_version_answers_before_any_heavy_import(cli):
+    import subprocess
+    import sys
+    result = cli("--version")
+    assert result.returncode == 0
+    assert result.stdout.startswith("samhandling ")
+    probe = ("import sys; from checks.cli import main; main(['--version']); "
+             "print(sorted(m for m in ('yaml', 'jsonschema', 'jsonschema_rs', 'networkx', 'referencing') "
+             "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert out.stdout.splitlines()[-1] == "[]", out.stdout + out.stderr
+
+
+def test_list_shows_every_file_check_reads_with_its_kind(cli):
+    case = CASES / "file-unknown-kind"
+    result = cli("-C", str(case), "list", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    rows = {r["file"]: r for r in json.loads(result.stdout)["files"]}
+    yaml_files = {p.relative_to(case).as_posix() for p in (case / "procedures").rglob("*") if p.is_file()}
+    assert yaml_files <= set(rows)
+    assert rows["procedures/agreement.yaml"]["kind"] == "agreement"
+    assert rows["procedures/agreement.yaml"]["schema"] == "schemas/agreement.schema.json"
+    # a file `check` reports as file.unknown-kind is listed without a kind, saying why
+    checked = json.loads(cli("-C", str(case), "check", "--format", "json").stdout)
+    unknown = {f["file"] for f in checked["findings"] if f["rule"] == "file.unknown-kind"}
+    assert unknown and all(rows[f]["kind"] is None and "file.unknown-kind" in rows[f]["note"] for f in unknown)
+
+
+def test_list_as_text_names_the_kind_in_norwegian(cli):
+    result = cli("-C", str(VALID), "list")
+    assert result.returncode == 0
+    assert any(line.startswith("procedures/agreement.yaml") and line.endswith("avtale")
+               for line in result.stdout.splitlines())
+    assert result.stdout.splitlines()[-1].endswith(").")
