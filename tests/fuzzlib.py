@@ -17,7 +17,7 @@ from checks.review import changereport, diff
 from checks.site import diagram, render
 from checks.review.gate import analyse
 from checks.model.vocabulary import procedures
-from checks.model.loader import LINE_BREAK, iter_nodes
+from checks.model.loader import git_lines, iter_nodes
 from checks.model.gitsource import Side
 from checks.model.repository import load_repository
 
@@ -74,8 +74,8 @@ def random_yaml(rng: random.Random) -> bytes:
 
 
 def yaml_lines(raw: bytes) -> list[str]:
-    """The file's lines as YAML counts them (\r\n, \r, \n, NEL, LS and PS break a line)."""
-    return LINE_BREAK.split(raw.decode("utf-8", "replace"))
+    """The file's lines as git and GitHub count them (findings point at these)."""
+    return git_lines(raw.decode("utf-8", "replace"))
 
 
 def _get(data, path):

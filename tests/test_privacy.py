@@ -76,3 +76,20 @@ def test_longer_numbers_and_other_identifiers_are_not_personal_ids():
 def test_organisation_numbers_by_check_digit():
     assert orgnr_valid("983974899") and orgnr_valid("123456785")
     assert not orgnr_valid("983974898") and not orgnr_valid("12345678")
+
+
+def test_the_fast_candidate_pattern_finds_exactly_what_the_leading_look_behind_found():
+    """#14: the look-behind moved after the first digit; the matches must not change."""
+    import re
+
+    from checks.rules import privacy
+    slow, fast = re.compile(privacy._CANDIDATE_SLOW), privacy._CANDIDATE
+    rng = random.Random(14)
+    alphabet = "0123456789. x\n-"
+    texts = ["", "1", "31129956715", ".31129956715", "1.31129956715", "31129956715.1", "a31129956715b",
+             "311299 56715", "3.1.1.2.9.9.5.6.7.1.5", "131129956715", "3112995671.5 1"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60))) for _ in range(20_000)]
+    texts += [rng.choice(texts) + rng.choice(texts) for _ in range(5_000)]
+    for text in texts:
+        assert [(m.start(), m.end()) for m in fast.finditer(text)] == \
+            [(m.start(), m.end()) for m in slow.finditer(text)], repr(text)

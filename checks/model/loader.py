@@ -11,6 +11,7 @@ their format), and numbers with a leading zero stay strings (kommunenummer).
 
 from __future__ import annotations
 
+import bisect
 import gc
 import re
 from dataclasses import dataclass, field
@@ -55,6 +56,12 @@ R_KEY_TYPE = rule("yaml.key-type", ERROR, "Nøkkel som ikke er tekst",
     nøkler er ikke tillatt.""")
 R_TOO_DEEP = rule("yaml.too-deep", ERROR, "For dyp nesting",
     f"""Dokumentet er nestet dypere enn {MAX_DEPTH} nivåer.""")
+R_LINE_BREAK = rule("yaml.line-break", ERROR, "Linjeskift som bare YAML ser",
+    """Filen har et tegn som YAML leser som linjeskift, men som git, GitHub og de fleste
+    redigeringsverktøy ikke viser som et nytt linje: NEL (U+0085), linjeskilletegn (U+2028),
+    avsnittsskilletegn (U+2029) eller en alene stående vognretur (CR uten LF). Det anmelderen
+    ser, er da ikke det maskinen leser: en nøkkel etter et slikt tegn i en kommentar blir lest,
+    mens endringen ser ut som en endret kommentar. Bruk vanlige linjeskift (LF eller CRLF).""")
 R_TOO_LONG = rule("yaml.too-long", ERROR, "For lang liste eller tekst",
     f"""En liste eller tabell har flere enn {MAX_ITEMS} elementer, eller en tekst er lengre enn
     {MAX_SCALAR} tegn. Ingen prosedyre trenger så mye; grensen verner mot feil og misbruk.""")
@@ -112,26 +119,68 @@ class Document:
         return self.key_positions.get(path) or self.position(path)
 
 
-def _mark(mark) -> tuple[int, int]:
+def _mark(mark) -> tuple[int, int]:  # libyaml's count equals git's when no hidden break is present
     return (mark.line + 1, mark.column + 1)
 
 
-# libyaml breaks lines at \r\n, \r, \n, NEL, LS and PS; positions count lines the same way
+# libyaml breaks lines at \r\n, \r, \n, NEL, LS and PS; git, GitHub and editors only at \n.
+# Findings count lines as git does (what the reviewer sees); a file with one of the other
+# breaks is a finding of its own, and its positions are translated from libyaml's count.
 LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+HIDDEN_BREAK = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
+MAX_BREAK_FINDINGS = 20
+_BREAK_NB = {"\r": "en vognretur (CR) uten linjeskift etter", "\x85": "tegnet NEL (U+0085)",
+             "\u2028": "et linjeskilletegn (U+2028)", "\u2029": "et avsnittsskilletegn (U+2029)"}
+
+
+def git_lines(text: str) -> list[str]:
+    """The text's lines as git and GitHub count them (only \\n breaks a line)."""
+    return text.split("\n")
 
 
 def _clamp(text: str, pos: tuple[int, int]) -> tuple[int, int]:
-    """Keep a parser's position inside the file (libyaml reports the end of the stream one
-    line past the last line of a file without a final newline)."""
+    """Keep a parser's position inside the file, counted as libyaml counts lines (libyaml
+    reports the end of the stream one line past the last line of a file without a final
+    newline)."""
     lines = LINE_BREAK.split(text)
     line = min(max(pos[0], 1), len(lines))
     column = min(max(pos[1], 1), len(lines[line - 1]) + 1)
     return line, column
 
 
-def _offset_position(text: str, offset: int) -> tuple[int, int]:
-    lines = LINE_BREAK.split(text[:offset])
-    return len(lines), len(lines[-1]) + 1
+def offset_position(text: str, offset: int) -> tuple[int, int]:
+    """Line and column (1-based, as git counts lines) of a character offset."""
+    offset = min(max(offset, 0), len(text))
+    start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - start + 1
+
+
+class _GitMarks:
+    """libyaml's marks as git positions, from the character index (for files in which libyaml
+    and git count lines differently)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def offset(self, offset: int) -> tuple[int, int]:
+        offset = min(max(offset, 0), len(self.text))
+        line = bisect.bisect_right(self.starts, offset)
+        return line, offset - self.starts[line - 1] + 1
+
+    def __call__(self, mark) -> tuple[int, int]:
+        return self.offset(mark.index)
+
+
+def _hidden_breaks(file: str, text: str, doc: "Document") -> None:
+    for n, match in enumerate(HIDDEN_BREAK.finditer(text)):
+        if n == MAX_BREAK_FINDINGS:
+            break
+        doc.findings.append(R_LINE_BREAK.at(
+            file, offset_position(text, match.start()),
+            f"Filen har {_BREAK_NB[match.group()]} her. YAML leser det som et linjeskift, men git og "
+            "GitHub viser det ikke som en ny linje.",
+            "Erstatt tegnet med et vanlig linjeskift, eller fjern det."))
 
 
 class _Frame:
@@ -161,7 +210,7 @@ def load_bytes(file: str, raw: bytes) -> Document:
     except UnicodeDecodeError as exc:
         head = raw[: exc.start].decode("utf-8", "replace")
         doc.findings.append(R_ENCODING.at(
-            file, _offset_position(head, len(head)),
+            file, offset_position(head, len(head)),
             f"Byte 0x{raw[exc.start]:02x} er ikke gyldig UTF-8.",
             "Lagre filen som UTF-8 (ikke Latin-1 eller Windows-1252)."))
         return doc
@@ -171,19 +220,21 @@ def load_bytes(file: str, raw: bytes) -> Document:
 def load_text(file: str, text: str, doc: Document | None = None) -> Document:
     doc = doc or Document(file)
     doc.text = text
+    hidden = HIDDEN_BREAK.search(text) is not None
+    mark = _GitMarks(text) if hidden else _mark
     enabled = gc.isenabled()
     gc.disable()  # the collector running while nodes are built nearly triples the cost
     try:
-        _compose(file, text, doc)
+        _compose(file, text, doc, mark)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        pos = _clamp(text, _mark(mark) if mark else (1, 1))
+        where = exc.problem_mark or exc.context_mark
+        pos = (mark(where) if hidden else _clamp(text, mark(where))) if where else (1, 1)
         problem = (exc.problem or "").strip()
         doc.findings.append(R_SYNTAX.at(file, pos, f"Ugyldig YAML: {_syntax_message(problem)}",
                                         _syntax_hint(problem)))
         doc.data = None
     except yaml.reader.ReaderError as exc:
-        pos = _clamp(text, _offset_position(text, exc.position) if exc.position is not None else (1, 1))
+        pos = offset_position(text, exc.position) if exc.position is not None else (1, 1)
         doc.findings.append(R_SYNTAX.at(
             file, pos, f"Ugyldig tegn i filen (kode {exc.character!r}).",
             "Fjern kontrolltegn; bare vanlig tekst er tillatt."))
@@ -194,6 +245,8 @@ def load_text(file: str, text: str, doc: Document | None = None) -> Document:
     finally:
         if enabled:
             gc.enable()
+    if hidden:
+        _hidden_breaks(file, text, doc)
     return doc
 
 
@@ -240,7 +293,7 @@ def _syntax_hint(problem: str) -> str:
     return "Sjekk innrykk, kolon og anførselstegn rundt dette stedet."
 
 
-def _compose(file: str, text: str, doc: Document) -> None:
+def _compose(file: str, text: str, doc: Document, mark=_mark) -> None:
     findings = doc.findings
     positions = doc.positions
     key_positions = doc.key_positions
@@ -250,11 +303,11 @@ def _compose(file: str, text: str, doc: Document) -> None:
     def check_node(event) -> None:
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
-            findings.append(R_ALIAS.at(file, _mark(event.start_mark),
+            findings.append(R_ALIAS.at(file, mark(event.start_mark),
                 f"Ankeret `&{anchor}` er ikke tillatt.", "Skriv innholdet ut der det brukes."))
         tag = getattr(event, "tag", None)
         if tag is not None and not isinstance(event, (ev.AliasEvent,)):
-            findings.append(R_TAG.at(file, _mark(event.start_mark),
+            findings.append(R_TAG.at(file, mark(event.start_mark),
                 f"Taggen `{tag}` er ikke tillatt.", "Fjern taggen; skjemaet bestemmer typen."))
 
     def attach(value, pos, event=None) -> tuple | None:
@@ -301,12 +354,12 @@ def _compose(file: str, text: str, doc: Document) -> None:
 
     loader = _Loader(text)
     try:
-        _walk(loader, ev, stack, findings, check_node, attach, doc, file)
+        _walk(loader, ev, stack, findings, check_node, attach, doc, file, mark)
     finally:
         loader.dispose()
 
 
-def _walk(loader, ev, stack, findings, check_node, attach, doc, file) -> None:
+def _walk(loader, ev, stack, findings, check_node, attach, doc, file, mark=_mark) -> None:
     documents = 0
     Scalar, MapStart, SeqStart = ev.ScalarEvent, ev.MappingStartEvent, ev.SequenceStartEvent
     MapEnd, SeqEnd, Alias, DocStart = ev.MappingEndEvent, ev.SequenceEndEvent, ev.AliasEvent, ev.DocumentStartEvent
@@ -318,7 +371,7 @@ def _walk(loader, ev, stack, findings, check_node, attach, doc, file) -> None:
             if event.anchor is not None or event.tag is not None:
                 check_node(event)
             if len(event.value) > MAX_SCALAR:
-                findings.append(R_TOO_LONG.at(file, _mark(event.start_mark),
+                findings.append(R_TOO_LONG.at(file, mark(event.start_mark),
                     f"Teksten er {len(event.value)} tegn lang; grensen er {MAX_SCALAR}.", "Kort den ned."))
                 doc.data = None
                 return
@@ -326,11 +379,11 @@ def _walk(loader, ev, stack, findings, check_node, attach, doc, file) -> None:
                 value = resolve_plain(event.value)
             else:
                 value = event.value
-            attach(value, _mark(event.start_mark))
+            attach(value, mark(event.start_mark))
         elif cls is MapStart or cls is SeqStart:
             if event.anchor is not None or event.tag is not None:
                 check_node(event)
-            pos = _mark(event.start_mark)
+            pos = mark(event.start_mark)
             if len(stack) >= MAX_DEPTH:
                 findings.append(R_TOO_DEEP.at(file, pos,
                     f"Dokumentet er nestet dypere enn {MAX_DEPTH} nivåer.", "Gjør strukturen flatere."))
@@ -353,13 +406,13 @@ def _walk(loader, ev, stack, findings, check_node, attach, doc, file) -> None:
                 doc.data = None
                 return
         elif cls is Alias:
-            findings.append(R_ALIAS.at(file, _mark(event.start_mark),
+            findings.append(R_ALIAS.at(file, mark(event.start_mark),
                 f"Aliaset `*{event.anchor}` er ikke tillatt.", "Skriv innholdet ut der det brukes."))
-            attach(None, _mark(event.start_mark))
+            attach(None, mark(event.start_mark))
         elif cls is DocStart:
             documents += 1
             if documents > 1:
-                findings.append(R_MULTIDOC.at(file, _mark(event.start_mark),
+                findings.append(R_MULTIDOC.at(file, mark(event.start_mark),
                     "Filen har mer enn ett YAML-dokument.",
                     "Fjern `---`-skillet og del innholdet i flere filer."))
                 return

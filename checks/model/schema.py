@@ -49,6 +49,11 @@ R_CHOICE = rule("schema.choice", ERROR, "Ingen eller flere alternativer passer",
     skjemaet. Funnet viser den mest relevante feilen og sier hvor mange flere det er.""")
 R_OTHER = rule("schema.other", ERROR, "Brudd på skjemaet",
     """Verdien bryter et annet krav i skjemaet.""")
+R_DISAGREE = rule("schema.validators-disagree", ERROR, "Validatorene er uenige",
+    """Den raske validatoren (jsonschema-rs) avviser dokumentet, men referansevalidatoren
+    (jsonschema) finner ingen feil. Dokumentet regnes da som ugyldig: sjekken feiler lukket,
+    aldri åpen. Det skyldes som regel et tegn som de to leser ulikt, for eksempel et linjeskift
+    til slutt i en verdi (`"tekst\\n"`) eller et uvanlig mellomrom.""")
 
 TYPE_NB = {
     "string": "tekst", "integer": "heltall", "number": "tall", "boolean": "sannhetsverdi (true/false)",
@@ -149,7 +154,24 @@ class SchemaSet:
         findings = []
         for error in errors:
             findings.extend(explain(error, doc))
+        if not findings and fast is not None:
+            findings.append(_disagreement(fast, doc))
         return findings
+
+
+def _disagreement(fast, doc: Document):
+    """The finding when the fast validator rejects what the reference validator accepts: the
+    document is invalid (fail closed), pointed at the node the fast validator objects to."""
+    error = next(iter(fast.iter_errors(doc.data)), None)
+    path = tuple(error.instance_path) if error is not None else ()
+    where = f" i `{path_text(path)}`" if path else ""
+    value = f" (verdien `{show(error.instance)}`)" if error is not None and not isinstance(
+        error.instance, (dict, list)) else ""
+    return R_DISAGREE.at(doc.file, doc.position(path),
+        f"Skjemavalideringen er usikker{where}{value}: den raske validatoren avviser dokumentet, "
+        "men referansevalidatoren finner ingen feil.",
+        "Se etter linjeskift til slutt i verdien, kontrolltegn eller uvanlige mellomrom, og skriv "
+        "verdien enkelt.", path)
 
 
 def _hidden(n: int) -> str:
