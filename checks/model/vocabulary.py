@@ -55,3 +55,14 @@ def parse_date(value) -> datetime.date | None:
         return datetime.date.fromisoformat(value)
     except (TypeError, ValueError):
         return None
+
+
+# Events a step can carry (`event:`), so path constraints, scenarios and message logs can name
+# what happens without knowing a chain's step ids.
+EVENT_NB = {
+    "admission": "innleggelse",
+    "ready-for-discharge": "vurdert utskrivningsklar",
+    "discharge": "utskrivning (pasienten forlater sykehuset)",
+    "death": "dødsfall i sykehuset",
+}
+SOURCE_STATUS_NB = {"confirmed": "bekreftet", "secondary": "sekundærkilde", "unconfirmed": "ikke bekreftet"}

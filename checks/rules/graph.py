@@ -10,11 +10,10 @@ one reference graph: every required routine exists once and nothing is orphaned.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-
 import networkx as nx
 
 from ..model.findings import ERROR, WARNING, Finding, rule
+from ..model.procgraph import ProcedureGraph, build  # noqa: F401 (re-exported for the site)
 from ..model.repository import Entry, Repository
 from ..model.vocabulary import ALLOWED_ADDRESSES, PROCEDURE_KINDS, STATUS_NB, procedures
 
@@ -98,52 +97,6 @@ CATEGORY_NB = {
 }
 STEP_NB = {"start": "start", "event": "hendelse", "message": "melding", "action": "handling",
            "decision": "valg", "subprocess": "delprosedyre", "end": "slutt"}
-
-
-@dataclass
-class ProcedureGraph:
-    entry: Entry
-    graph: nx.DiGraph
-    steps: dict  # step id -> (index, step dict)
-    start: str | None = None
-    ends: list = field(default_factory=list)
-
-    def pos(self, sid: str, key: str | None = None) -> tuple[int, int]:
-        i = self.steps[sid][0]
-        path = ("steps", i) + ((key,) if key else ())
-        return self.entry.doc.position(path)
-
-    def path(self, sid: str, *keys) -> tuple:
-        return ("steps", self.steps[sid][0]) + keys
-
-    def label(self, sid: str) -> str:
-        return f"`{sid}`"
-
-
-def build(entry: Entry) -> ProcedureGraph:
-    """The procedure's steps as a DiGraph; edges are next, branches and default."""
-    g = nx.DiGraph()
-    steps: dict = {}
-    for i, step in enumerate(entry.data.get("steps", []) or []):
-        sid = step.get("id")
-        if not isinstance(sid, str) or sid in steps:
-            continue
-        steps[sid] = (i, step)
-        g.add_node(sid, index=i, type=step.get("type"), title=step.get("title", ""))
-    for sid, (_, step) in steps.items():
-        targets = []
-        if step.get("next"):
-            targets.append((step["next"], None))
-        for branch in step.get("branches", []) or []:
-            targets.append((branch.get("next"), branch.get("condition")))
-        if step.get("default"):
-            targets.append((step["default"], "ellers"))
-        for target, condition in targets:
-            if target in steps and not g.has_edge(sid, target):
-                g.add_edge(sid, target, condition=condition)
-    starts = [sid for sid, (_, s) in steps.items() if s.get("type") == "start"]
-    ends = [sid for sid, (_, s) in steps.items() if s.get("type") == "end"]
-    return ProcedureGraph(entry, g, steps, starts[0] if len(starts) == 1 else None, ends)
 
 
 def soundness(pg: ProcedureGraph) -> list[Finding]:
