@@ -79,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     listing = sub.add_parser("list", help="list filene sjekken leser, og typen til hver")
     listing.add_argument("--format", choices=["text", "json"], default="text", help="utformat (standard: text)")
+    scenario = sub.add_parser("scenario", help="vis hvilke meldinger et scenario gjør påkrevd, med frister")
+    scenario.add_argument("file", metavar="FIL", help="scenariofilen, for eksempel scenarios/fredag-ettermiddag.yaml")
+    scenario.add_argument("--format", choices=["text", "json"], default="text", help="utformat (standard: text)")
     return parser
 
 
@@ -149,6 +152,8 @@ def cmd_check(args) -> int:
     if wanted:
         findings = [f for f in findings
                     if any(f.file == w or f.file.startswith(w.rstrip("/") + "/") or w in ("", ".") for w in wanted)]
+    from .compliance.scenario import check as check_scenarios
+    findings = sorted(set(findings) | set(check_scenarios(root, repo)))
     fmt = args.format or default_format()
     color = fmt == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     files = len(repo.entries) + len({f.file for f in findings} - {e.file for e in repo.entries})
@@ -222,6 +227,7 @@ def _dedent(text: str) -> str:
 
 
 def _load_all_rules() -> None:
+    from .compliance import scenario  # noqa: F401  (the scenario rules)
     from .review import gate  # noqa: F401  (registers every rule: imports every rule module)
 
 
@@ -269,8 +275,25 @@ def cmd_list(args) -> int:
     return 0
 
 
+def cmd_scenario(args) -> int:
+    from .compliance import scenario
+    from .model.repository import load_repository
+    root = _root(args)
+    path = Path(args.file)
+    if not path.is_file():
+        raise UsageError(f"scenariofilen `{args.file}` finnes ikke")
+    repo = load_repository(root)
+    try:
+        result = scenario.run(root, repo, path)
+    except scenario.ScenarioError as exc:
+        sys.stdout.write(REPORTERS["text"](exc.findings, 1, color=False))
+        return 1
+    sys.stdout.write(scenario.render_json(result) if args.format == "json" else scenario.render_text(result))
+    return 1 if result["expected"] else 0
+
+
 COMMANDS = {"check": cmd_check, "diff": cmd_diff, "explain": cmd_explain, "rules": cmd_rules, "graph": cmd_graph,
-            "new": cmd_new, "list": cmd_list}
+            "new": cmd_new, "list": cmd_list, "scenario": cmd_scenario}
 
 
 if __name__ == "__main__":  # pragma: no cover
