@@ -286,6 +286,7 @@ def cmd_scenario(args) -> int:
     try:
         result = scenario.run(root, repo, path)
     except scenario.ScenarioError as exc:
+        from .report import REPORTERS
         sys.stdout.write(REPORTERS["text"](exc.findings, 1, color=False))
         return 1
     sys.stdout.write(scenario.render_json(result) if args.format == "json" else scenario.render_text(result))

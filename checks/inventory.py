@@ -16,7 +16,7 @@ from .model.repository import discover, kind_of
 from .model.schema import KIND_NB, KINDS
 
 # what `check` does with files outside procedures/ (see checks/rules/privacy.py)
-EXTRA_NB = {"scenario": "scenario", "schema": "JSON-skjema (personnummer)", "docs": "Markdown under docs/ (personnummer)"}
+EXTRA_NB = {"schema": "JSON-skjema (personnummer)", "docs": "Markdown under docs/ (personnummer)"}
 LIST_FORMAT_VERSION = 1
 
 
@@ -68,8 +68,8 @@ def as_text(rows: list[dict]) -> str:
             shown += f": {row['note']}"
         lines.append(f"{row['file']:{width}}{shown}")
     counts = Counter(r["kind"] for r in rows)
-    order = [*KINDS, "scenario", "schema", "docs", None]
-    short = {"scenario": "scenario", "schema": "JSON-skjema", "docs": "Markdown"}
+    order = [*KINDS, "schema", "docs", None]
+    short = {"schema": "JSON-skjema", "docs": "Markdown"}
     parts = [f"{short.get(k) or kind_nb(k)}: {counts[k]}" for k in order if counts.get(k)]
     lines.append(f"{len(rows)} filer (" + ", ".join(parts) + ").")
     return "\n".join(lines) + "\n"

@@ -89,33 +89,14 @@ def load(root: Path, path: Path, schemas=None) -> Scenario:
     if doc.findings or doc.data is None:
         return sc
     schemas = schemas or schemas_for(root)
-    schema = schemas.raw.get("scenario.schema.json")
-    if schema is not None and not _fast_valid(schemas, doc.data):
-        import jsonschema  # only to explain an invalid scenario
-        validator = jsonschema.Draft202012Validator(schema, registry=schemas.registry,
-                                                    format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
-        for error in sorted(validator.iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path))):
-            sc.findings += explain(error, doc)
+    if "scenario.schema.json" in schemas.raw:
+        sc.findings += schemas.validate("scenario", doc)
     sid = sc.data.get("id")
     if isinstance(sid, str) and sid != path.stem:
         sc.findings.append(R_ID_MISMATCH.at(rel, doc.position(("id",)),
                                             f"Id-en `{sid}` er ulik filnavnet `{path.name}`.",
                                             f"Gi filen navnet `{sid}.yaml`, eller sett `id: {path.stem}`.", ("id",)))
     return sc
-
-
-def _fast_valid(schemas, data) -> bool:
-    """jsonschema-rs decides quickly; only an invalid scenario is explained by the reference validator."""
-    fast = getattr(schemas, "_scenario_fast", None)
-    if fast is None:
-        try:
-            import jsonschema_rs
-        except ImportError:  # pragma: no cover
-            return False
-        registry = jsonschema_rs.Registry([(s["$id"], s) for s in schemas.raw.values()])
-        fast = jsonschema_rs.validator_for(schemas.raw["scenario.schema.json"], registry=registry, validate_formats=True)
-        schemas._scenario_fast = fast
-    return fast.is_valid(data)
 
 
 # -- the walk ------------------------------------------------------------------------------------

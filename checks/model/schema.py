@@ -22,10 +22,11 @@ except ImportError:  # pragma: no cover - the reference validator alone still wo
     jsonschema_rs = None
 
 BASE_URI = "https://samhandling.invalid/schemas/"
-KINDS = ("agreement", "party", "message-type", "chain", "routine", "decision", "setting")
+KINDS = ("agreement", "party", "message-type", "chain", "routine", "decision", "setting", "scenario")
 KIND_NB = {
     "agreement": "avtale", "party": "part", "message-type": "meldingstype",
     "chain": "meldingskjede", "routine": "rutine", "decision": "vedtak", "setting": "innstilling",
+    "scenario": "scenario",
 }
 
 R_REQUIRED = rule("schema.required", ERROR, "Påkrevd felt mangler",
