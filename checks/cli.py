@@ -7,9 +7,9 @@ imported, and each command imports only what it needs, inside its `cmd_*` functi
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
-import traceback
 from pathlib import Path
 
 from . import __version__
@@ -34,7 +34,24 @@ class UsageError(Exception):
     """A problem with how the command was called (exit 2)."""
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's formatter, sized without importing shutil (its default does, on every parser)."""
+
+    def __init__(self, prog, **kwargs):
+        if "width" not in kwargs:
+            try:
+                columns = int(os.environ.get("COLUMNS", "")) or os.get_terminal_size(sys.stdout.fileno()).columns
+            except (ValueError, OSError):
+                columns = 80
+            kwargs["width"] = max(columns - 2, 20)
+        super().__init__(prog, **kwargs)
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message):  # argparse's own messages are English; say it in Norwegian
         raise UsageError(f"ugyldig bruk: {message}. Se `samhandling --help`.")
 
@@ -91,6 +108,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"samhandling {__version__}")
         return 0
     show_traceback = "--traceback" in argv
+    # One short-lived process: the collector would only walk the growing model again and again
+    # (quadratic at national scale). Reference counting frees the rest; peak memory is unchanged.
+    gc.disable()
     from .model.repository import SetupError
     try:
         args = build_parser().parse_args(argv)
@@ -108,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except Exception as exc:  # one line, traceback only on request
         if show_traceback:
+            import traceback
             traceback.print_exc()
         print(f"samhandling: intern feil: {type(exc).__name__}: {exc} (kjør med --traceback for detaljer)",
               file=sys.stderr)

@@ -1,15 +1,35 @@
-"""Benchmark `samhandling check` as a whole process.
+"""Benchmark `samhandling check` against the floor and check-jsonschema, as whole processes.
 
-Runs the check on the real repository and on a generated repository 100 times larger
-(every document copied 100 times under new ids), and prints wall time, time per file and
-peak memory. Usage: python scripts/bench.py [--scale 100] [--runs 5]
+Generated repositories at several scales (1x is this repository; Nx adds N-1 renamed copies of
+every chain, message type, routine and setting and N-1 times as many synthetic kommuner; the
+national one has 357 kommuner and UNN) on which `check` exits 0, so every rule runs on every
+file. In each round the processes run back to back on the same files (paired):
+
+- `samhandling check` (the console script, as a pre-commit hook runs it);
+- `scripts/floor.py`: the irreducible work (libyaml compose+construct with positions, gc paused,
+  jsonschema-rs with the project's schemas, the networkx graph walks);
+- check-jsonschema with the same schemas (at the scale given by --cjs-scale; it is slow).
+
+Per-file cost is net of start-up: (time - time of `check` on a repository with only the
+agreement) / files. Peak memory is each process's own maximum resident set (wait4).
+
+Synthetic kommuner have numbers from 6001 (no county has numbers 60-99), the name
+"Syntetisk kommune NNNN" and sources under `.invalid`; they exist only in the temporary
+directories this script makes (or in the folder given to --generate).
+
+Usage:
+  python scripts/bench.py                       # the table (make bench)
+  python scripts/bench.py --scales 1 18 --rounds 1
+  python scripts/bench.py --generate national DIR   # write the national repository (for the site)
+  python scripts/bench.py --generate 18 DIR
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import re
-import resource
 import shutil
 import statistics
 import subprocess
@@ -19,67 +39,304 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+NATIONAL_MUNICIPALITIES = 357
+SYNTHETIC_FIRST = 6001  # 6001-9999: numbers no Norwegian county uses
+DOCUMENT_FOLDERS = ("chains", "message-types", "routines", "settings", "decisions")
+SITE_FILES = ("mkdocs.yml", "docs", "overrides")
+
+GOALS = {"floor": 1.2, "cjs": 0.3, "flat": 0.10, "startup": 2.0}
 
 
-def generate(target: Path, scale: int) -> int:
-    """Copy the repository's documents `scale` times, renaming ids so references still resolve."""
-    shutil.copytree(ROOT / "procedures", target / "procedures")
+# -- the generator -----------------------------------------------------------------------------
+
+def synthetic_party(number: int) -> str:
+    """A kommune that passes every rule and cannot be mistaken for a real one."""
+    return f"""# Syntetisk kommune laget av scripts/bench.py for ytelsesmåling. Ikke ekte data.
+id: "{number}"
+role: municipality
+name: Syntetisk kommune {number}
+short_name: Syntetisk {number}
+municipality_number: "{number}"
+county: Syntetisk fylke
+service_addresses:
+  - role: sykepleietjeneste
+    name: Sykepleietjeneste, pleie- og omsorg
+  - role: legetjeneste
+    name: Legetjeneste, pleie- og omsorg
+  - role: saksbehandler
+    name: Saksbehandler, pleie, omsorg, rehab
+note: >-
+  Syntetisk kommune for ytelsesmåling. Tjenesteadressene er de tre kommunikasjonspartene hver
+  kommune minst skal ha i Adresseregisteret for PLO-meldinger; resten er ikke fylt inn.
+sources:
+  - title: Syntetisk kilde for ytelsesmåling
+    url: https://syntetisk.invalid/kommune/{number}
+    status: secondary
+    note: Finnes ikke; kommunen er laget av scripts/bench.py.
+"""
+
+
+def _document_ids(procedures: Path) -> dict[str, str]:
+    """Id -> folder of every document that is copied (parties and the agreement are not)."""
+    ids = {}
+    for folder in DOCUMENT_FOLDERS:
+        for path in sorted((procedures / folder).glob("*.yaml")):
+            ids[path.stem] = folder
+    return ids
+
+
+def _renamer(ids):
+    """Rewrite every scalar value that is exactly a document id (quoted or not)."""
+    if not ids:
+        return lambda text, suffix: text
+    names = "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True))
+    pattern = re.compile(rf"(?m)^(\s*(?:-\s+)?(?:[A-Za-z_][\w-]*:\s+)?)([\"']?)({names})\2[ \t]*$")
+    return lambda text, suffix: pattern.sub(lambda m: f"{m.group(1)}{m.group(2)}{m.group(3)}{suffix}{m.group(2)}",
+                                            text)
+
+
+def generate(target: Path, scale: int = 1, municipalities: int | None = None, site: bool = False) -> int:
+    """Write a repository `scale` times this one into `target`; return its number of files.
+
+    Copy n of each chain, message type, routine, setting and decision gets the id suffix `-kn`,
+    and every reference in it points at copy n, so each copy is a whole, sound model, except
+    that copies of routines are repealed earlier versions (a category may be in force once), so
+    the copied chains lead into the routines in force. Each copy also
+    adds as many synthetic kommuner as this repository has. `municipalities` tops the kommuner
+    up to that number instead.
+    """
+    target = Path(target)
+    source = ROOT / "procedures"
+    shutil.copytree(source, target / "procedures")
     shutil.copytree(ROOT / "schemas", target / "schemas")
-    count = sum(1 for _ in (target / "procedures").rglob("*.yaml"))
-    number = 1000
-    taken = {p.stem for p in (ROOT / "procedures" / "parties").glob("*.yaml")}
+    if site:
+        for name in SITE_FILES:
+            if (ROOT / name).is_dir():
+                shutil.copytree(ROOT / name, target / name)
+            elif (ROOT / name).is_file():
+                shutil.copy2(ROOT / name, target / name)
+    ids = _document_ids(source)
+    rename = _renamer(ids)
+    # copies of chains and the rest use the routines in force (the copies are repealed)
+    rename_outside = _renamer({i: f for i, f in ids.items() if f != "routines"})
+    real_parties = [p for p in sorted((source / "parties").glob("*.yaml")) if p.stem.isdigit()]
+    number = SYNTHETIC_FIRST
     for n in range(1, scale):
-        for path in sorted((ROOT / "procedures").rglob("*.yaml")):
-            folder = path.parent.name
-            if path.name == "agreement.yaml":
-                continue
-            text = path.read_text(encoding="utf-8")
-            if folder == "parties":
-                while str(number) in taken:
-                    number += 1
-                new_id = str(number)
-                taken.add(new_id)
-                text = re.sub(rf'(?m)^(id|municipality_number): "?{re.escape(path.stem)}"?$',
-                              rf'\1: "{new_id}"', text)
-            else:
-                new_id = f"{path.stem}-k{n}"
-                text = re.sub(rf"(?m)^id: {re.escape(path.stem)}$", f"id: {new_id}", text)
-            out = target / path.parent.relative_to(ROOT) / f"{new_id}.yaml"
-            out.write_text(text, encoding="utf-8")
-            count += 1
-    return count
+        suffix = f"-k{n}"
+        for doc_id, folder in ids.items():
+            text = (source / folder / f"{doc_id}.yaml").read_text(encoding="utf-8")
+            text = rename(text, suffix) if folder == "routines" else rename_outside(text, suffix)
+            if folder == "routines":
+                text = re.sub(r"(?m)^status: \w+$", "status: repealed", text)
+            (target / "procedures" / folder / f"{doc_id}{suffix}.yaml").write_text(text, encoding="utf-8")
+        for _ in real_parties:
+            (target / "procedures" / "parties" / f"{number}.yaml").write_text(synthetic_party(number), "utf-8")
+            number += 1
+    if municipalities is not None:
+        have = sum(1 for p in (target / "procedures" / "parties").glob("*.yaml") if p.stem.isdigit())
+        for _ in range(municipalities - have):
+            (target / "procedures" / "parties" / f"{number}.yaml").write_text(synthetic_party(number), "utf-8")
+            number += 1
+    if number > 9999:
+        raise SystemExit("for mange syntetiske kommuner for firesifrede numre")
+    return sum(1 for p in (target / "procedures").rglob("*.yaml"))
 
 
-def measure(repo: Path, runs: int) -> tuple[list[float], float, int]:
-    times = []
-    code = 0
-    for _ in range(runs):
-        start = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-m", "checks", "-C", str(repo), "check", "--format", "json"],
-                              cwd=ROOT, capture_output=True)
-        times.append(time.perf_counter() - start)
-        code = proc.returncode
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return times, peak_kib / 1024, code
+def national(target: Path, site: bool = False) -> int:
+    """This repository with 357 kommuner (the real ones and synthetic ones) and UNN."""
+    return generate(target, 1, municipalities=NATIONAL_MUNICIPALITIES, site=site)
+
+
+def empty(target: Path) -> None:
+    """Only the agreement and the schemas: the cost of starting up."""
+    (target / "procedures").mkdir(parents=True)
+    shutil.copy2(ROOT / "procedures" / "agreement.yaml", target / "procedures" / "agreement.yaml")
+    shutil.copytree(ROOT / "schemas", target / "schemas")
+
+
+# -- measuring -----------------------------------------------------------------------------
+
+# as users run it: bytecode cached (compiled once below), no colour
+ENV = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}, "NO_COLOR": "1"}
+
+
+def run(cmd: list[str], cwd: Path = ROOT) -> dict:
+    """Wall time, CPU time (user+system), peak RSS and exit code of one process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "mib": usage.ru_maxrss / 1024,
+            "code": os.waitstatus_to_exitcode(status)}
+
+
+def samhandling() -> list[str]:
+    script = BIN / "samhandling"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "checks"]
+
+
+def check_cmd(repo: Path) -> list[str]:
+    return [*samhandling(), "-C", str(repo), "check", "--format", "json"]
+
+
+def floor_cmd(repo: Path) -> list[str]:
+    return [sys.executable, str(ROOT / "scripts" / "floor.py"), str(repo)]
+
+
+def cjs_cmds(repo: Path) -> list[list[str]]:
+    """check-jsonschema, once per schema (it takes one schema per run)."""
+    from_folder = {"parties": "party", "message-types": "message-type", "chains": "chain", "routines": "routine",
+                   "settings": "setting", "decisions": "decision"}
+    exe = BIN / "check-jsonschema"
+    cmds = [[str(exe), "--schemafile", str(repo / "schemas" / "agreement.schema.json"),
+             str(repo / "procedures" / "agreement.yaml")]]
+    for folder, kind in from_folder.items():
+        files = sorted(str(p) for p in (repo / "procedures" / folder).glob("*.yaml"))
+        if files:
+            cmds.append([str(exe), "--schemafile", str(repo / "schemas" / f"{kind}.schema.json"), *files])
+    return cmds
+
+
+def run_all(cmds: list[list[str]]) -> dict:
+    parts = [run(c) for c in cmds]
+    return {"wall": sum(p["wall"] for p in parts), "cpu": sum(p["cpu"] for p in parts),
+            "mib": max(p["mib"] for p in parts), "code": max(p["code"] for p in parts)}
+
+
+def verify(repo: Path) -> dict:
+    """`check` passes with exit 0 on the generated repository, so every rule ran on every file."""
+    out = subprocess.run(check_cmd(repo), capture_output=True, text=True)
+    try:
+        data = json.loads(out.stdout)
+    except ValueError:
+        raise SystemExit(f"check gav ikke JSON på {repo}: {out.stderr.strip()}") from None
+    if out.returncode != 0:
+        errors = [f"{f['file']}:{f['line']} {f['rule']}" for f in data["findings"] if f["severity"] == "error"][:5]
+        raise SystemExit(f"check gir avslutningskode {out.returncode} på det genererte depotet: {errors}")
+    return data["summary"]
+
+
+def median(rows: list[dict], key: str) -> float:
+    return statistics.median(r[key] for r in rows)
+
+
+def fmt(x: float, digits: int = 2) -> str:
+    return f"{x:.{digits}f}".replace(".", ",")
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--scale", type=int, default=100)
-    parser.add_argument("--runs", type=int, default=5)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scales", nargs="*", default=["1", "10", "18", "100", "national"])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--cjs-scale", default="18", help="scale to run check-jsonschema at ('' for none)")
+    parser.add_argument("--generate", nargs=2, metavar=("SCALE", "DIR"),
+                        help="write a generated repository (with mkdocs.yml, docs/) to DIR and stop")
+    parser.add_argument("--json", metavar="FILE", help="also write the measurements as JSON")
     args = parser.parse_args()
-    files = sum(1 for _ in (ROOT / "procedures").rglob("*.yaml"))
-    print(f"{'depot':<22}{'filer':>8}{'median s':>11}{'min s':>9}{'ms/fil':>9}{'maks MiB':>10}{'kode':>6}")
-    times, peak, code = measure(ROOT, args.runs)
-    print(f"{'ekte':<22}{files:>8}{statistics.median(times):>11.3f}{min(times):>9.3f}"
-          f"{1000 * statistics.median(times) / files:>9.3f}{peak:>10.1f}{code:>6}")
-    with tempfile.TemporaryDirectory() as tmp:
-        big = Path(tmp) / "stort"
-        count = generate(big, args.scale)
-        times, peak, code = measure(big, args.runs)
-        print(f"{f'{args.scale}x større':<22}{count:>8}{statistics.median(times):>11.3f}{min(times):>9.3f}"
-              f"{1000 * statistics.median(times) / count:>9.3f}{peak:>10.1f}{code:>6}")
-    print("Maks MiB er største minnebruk for en enkelt kjøring så langt (ru_maxrss).")
+
+    if args.generate:
+        scale, folder = args.generate
+        folder = Path(folder)
+        if folder.exists() and any(folder.iterdir()):
+            raise SystemExit(f"{folder} finnes og er ikke tom")
+        count = national(folder, site=True) if scale == "national" else generate(folder, int(scale), site=True)
+        print(f"Skrev {count} filer til {folder} (syntetiske kommuner fra nummer {SYNTHETIC_FIRST}).")
+        return 0
+
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "checks")], env=ENV,
+                   stdout=subprocess.DEVNULL, check=False)
+    results = []
+    with tempfile.TemporaryDirectory(prefix="samhandling-bench-") as tmp:
+        tmp = Path(tmp)
+        empty(tmp / "tom")
+        repos = []
+        for scale in args.scales:
+            repo = tmp / f"x{scale}"
+            files = national(repo) if scale == "national" else generate(repo, int(scale))
+            summary = verify(repo)
+            repos.append((scale, repo, files, summary))
+            print(f"generert {scale:>8}: {files} filer, check: 0 feil, {summary['warnings']} advarsler", file=sys.stderr)
+        # start-up, paired: the imports alone, --version, check on this repository
+        startup = {"imports": [], "version": [], "check": [], "empty": []}
+        for _ in range(max(args.rounds, 5)):
+            startup["imports"].append(run([sys.executable, "-c", "import yaml, jsonschema_rs"]))
+            startup["check"].append(run(check_cmd(ROOT)))
+            startup["version"].append(run([*samhandling(), "--version"]))
+            startup["empty"].append(run(check_cmd(tmp / "tom")))
+        base = median(startup["empty"], "wall")
+        base_cpu = median(startup["empty"], "cpu")
+        for scale, repo, files, summary in repos:
+            rounds = {"check": [], "floor": [], "cjs": []}
+            for _ in range(args.rounds):
+                rounds["check"].append(run(check_cmd(repo)))
+                rounds["floor"].append(run(floor_cmd(repo)))
+                if args.cjs_scale and scale == args.cjs_scale:
+                    rounds["cjs"].append(run_all(cjs_cmds(repo)))
+            bad = [r["code"] for r in rounds["check"] + rounds["floor"] if r["code"] != 0]
+            if bad:
+                raise SystemExit(f"en kjøring på {scale} avsluttet med kode {bad[0]}")
+            row = {"scale": scale, "files": files, "warnings": summary["warnings"]}
+            for name, rows in rounds.items():
+                if rows:
+                    row[name] = {k: median(rows, k) for k in ("wall", "cpu", "mib")}
+            row["per_file_ms"] = 1000 * (row["check"]["wall"] - base) / files
+            row["per_file_cpu_ms"] = 1000 * (row["check"]["cpu"] - base_cpu) / files
+            row["floor_per_file_ms"] = 1000 * row["floor"]["wall"] / files
+            results.append(row)
+
+    print()
+    print("| depot | filer | check s | gulv s | check/gulv (vegg) | check/gulv (CPU) | ms/fil netto "
+          "| maks MiB check | maks MiB gulv | check-jsonschema s | check/check-jsonschema |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in results:
+        c, f = r["check"], r["floor"]
+        cjs = r.get("cjs")
+        name = "nasjonal (357 kommuner + UNN)" if r["scale"] == "national" else f"{r['scale']}×"
+        print(f"| {name} | {r['files']} | {fmt(c['wall'])} | {fmt(f['wall'])} | {fmt(c['wall'] / f['wall'])}× "
+              f"| {fmt(c['cpu'] / f['cpu'])}× | {fmt(r['per_file_ms'], 3)} | {fmt(c['mib'], 0)} | {fmt(f['mib'], 0)} "
+              f"| {fmt(cjs['wall']) if cjs else '–'} | {fmt(c['wall'] / cjs['wall']) + '×' if cjs else '–'} |")
+    imports, version = median(startup["imports"], "wall"), median(startup["version"], "wall")
+    real = median(startup["check"], "wall")
+    print()
+    print(f"Oppstart (median av {len(startup['check'])} parvise kjøringer): "
+          f"`python -c \"import yaml, jsonschema_rs\"` {fmt(imports, 3)} s, "
+          f"`samhandling --version` {fmt(version, 3)} s, "
+          f"`samhandling check` på dette depotet {fmt(real, 3)} s ({fmt(real / imports)}× importene), "
+          f"på et depot med bare avtalen {fmt(base, 3)} s.")
+
+    # the goals of issue #14
+    print()
+    print("| mål | målt | holder |")
+    print("|---|---|---|")
+    by_scale = {r["scale"]: r for r in results}
+    probe = by_scale.get("18") or results[-1]
+    ratio = probe["check"]["wall"] / probe["floor"]["wall"]
+    ratio_cpu = probe["check"]["cpu"] / probe["floor"]["cpu"]
+    print(f"| check ≤ {fmt(GOALS['floor'], 1)}× gulvet ({probe['files']} filer) | {fmt(ratio)}× vegg, "
+          f"{fmt(ratio_cpu)}× CPU | {'ja' if max(ratio, ratio_cpu) <= GOALS['floor'] else 'nei'} |")
+    cjs_rows = [r for r in results if r.get("cjs")]
+    for r in cjs_rows:
+        value = r["check"]["wall"] / r["cjs"]["wall"]
+        print(f"| check ≤ {fmt(GOALS['cjs'], 1)}× check-jsonschema ({r['files']} filer) | {fmt(value)}× "
+              f"| {'ja' if value <= GOALS['cjs'] else 'nei'} |")
+    flat = [r for r in results if r["scale"] != "national" and r["scale"] != "1"]
+    if len(flat) >= 2:
+        for key, what in (("per_file_ms", "vegg"), ("per_file_cpu_ms", "CPU")):
+            costs = [r[key] for r in flat]
+            mean = statistics.mean(costs)
+            worst = max(abs(c / mean - 1) for c in costs)
+            names = ", ".join(f"{r['scale']}×" for r in flat)
+            print(f"| kostnad per fil netto flat (±{int(GOALS['flat'] * 100)} %) over {names}, {what} | "
+                  + " / ".join(fmt(c, 3) for c in costs) + f" ms, største avvik fra snittet {fmt(100 * worst, 0)} % "
+                  f"| {'ja' if worst <= GOALS['flat'] else 'nei'} |")
+    print(f"| check på dette depotet ≤ {fmt(GOALS['startup'], 0)}× importene av yaml og jsonschema_rs "
+          f"| {fmt(real / imports)}× | {'ja' if real / imports <= GOALS['startup'] else 'nei'} |")
+    print(f"| `samhandling --version` uten tunge importer | {fmt(1000 * version, 0)} ms "
+          f"| {'ja' if version < imports else 'nei'} |")
+    if args.json:
+        Path(args.json).write_text(json.dumps({"results": results, "startup": {
+            k: {m: median(v, m) for m in ("wall", "cpu", "mib")} for k, v in startup.items()}}, indent=2), "utf-8")
     return 0
 
 

@@ -106,16 +106,18 @@ def mutants(repo) -> list[Mutant]:
 
             # anchor a deadline on a reachable step that does not dominate it
             if isinstance(step.get("deadline"), dict) and pg.start:
-                import networkx as nx
-                reach = nx.descendants(pg.graph, pg.start) | {pg.start}
-                dom = nx.immediate_dominators(pg.graph.subgraph(reach), pg.start)
+                import networkx as nx  # the oracle, independent of checks.model.digraph
+                graph = nx.DiGraph(pg.graph.edges())
+                graph.add_nodes_from(pg.graph)
+                reach = nx.descendants(graph, pg.start) | {pg.start}
+                dom = nx.immediate_dominators(graph.subgraph(reach), pg.start)
                 chain_of = set()
                 node = sid
                 while node != pg.start:
                     node = dom[node]
                     chain_of.add(node)
                 candidates = [s for s in pg.steps if s in reach and s not in chain_of and s != sid
-                              and nx.has_path(pg.graph, s, sid)]
+                              and nx.has_path(graph, s, sid)]
                 for anchor in candidates[:3]:
                     def move_anchor(r, f=f, i=i, anchor=anchor):
                         e = _find(r, f)

@@ -1,4 +1,4 @@
-"""A chain or routine as a directed graph (networkx): steps are nodes; `next`, branches and
+"""A chain or routine as a directed graph (networkx's API, checks.model.digraph): steps are nodes; `next`, branches and
 `default` are edges. The graph rules, the path obligations, the diagrams and the site all read
 procedures through this one builder."""
 
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import networkx as nx
+from . import digraph as nx  # networkx's API for what the rules use, without its 90 ms import
 
 from .repository import Entry
 

@@ -30,8 +30,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 
-import networkx as nx
-
+from ..model import digraph as nx  # networkx's API for what the rules use, without its 90 ms import
 from ..model.findings import ERROR, WARNING, Finding, rule
 from ..model.procgraph import ProcedureGraph, build
 from ..model.repository import Entry, Repository
