@@ -69,3 +69,16 @@ def test_edges_keep_attributes_and_order():
     assert g.nodes["a"] == {"index": 0}
     assert list(g.predecessors("b")) == ["a"] and list(g.successors("a")) == ["b", "c"]
     assert ("x", "y") not in g and "a" in g and [] not in g
+
+
+@settings(max_examples=200, deadline=None)
+@given(edges, st.integers(0, 12), st.integers(0, 12))
+def test_copy_and_remove_node_match_networkx(edge_list, removed, source):
+    ours, theirs = both(edge_list, [removed, source])
+    ours_copy, theirs_copy = ours.copy(), theirs.copy()
+    ours_copy.remove_node(removed)
+    theirs_copy.remove_node(removed)
+    assert sorted(ours_copy.edges()) == sorted(theirs_copy.edges())
+    assert sorted(ours.edges()) == sorted(theirs.edges())  # the original is untouched
+    if source != removed:
+        assert digraph.descendants(ours_copy, source) == nx.descendants(theirs_copy, source)

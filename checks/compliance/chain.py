@@ -12,8 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-import networkx as nx
-
+from ..model import digraph as nx  # networkx's API for what the rules use, without its 90 ms import
 from ..model.repository import Entry, Repository
 from ..model.vocabulary import ADDRESS_NB
 from ..rules import graph as graphrules

@@ -5,7 +5,8 @@ than the whole rest of a check of this repository, and `samhandling check` runs 
 pre-commit hook. The rules need a handful of standard algorithms over graphs of tens of
 nodes, so this module gives exactly those, under networkx's names and with its results:
 
-- `DiGraph`: nodes and edges with attributes, `subgraph`, `predecessors`/`successors`,
+- `DiGraph`: nodes and edges with attributes, `subgraph`, `copy`, `remove_node`,
+  `predecessors`/`successors`,
   `in_degree`/`out_degree`, `edges(data=True)`;
 - `descendants`, `ancestors`, `has_path` (breadth-first search);
 - `condensation` (strongly connected components, Tarjan's algorithm, iterative);
@@ -55,6 +56,23 @@ class DiGraph:
     def add_edges_from(self, edges) -> None:
         for u, v in edges:
             self.add_edge(u, v)
+
+    def remove_node(self, n) -> None:
+        for v in self._succ.pop(n):
+            del self._pred[v][n]
+        for u in self._pred.pop(n):
+            del self._succ[u][n]
+        del self._node[n]
+
+    def copy(self) -> "DiGraph":
+        """An independent copy (attribute dicts copied one level, as networkx does)."""
+        new = DiGraph()
+        new.graph = dict(self.graph)
+        for n, attr in self._node.items():
+            new.add_node(n, **attr)
+        for u, v, d in self.edges(data=True):
+            new.add_edge(u, v, **d)
+        return new
 
     # reading
     @property
