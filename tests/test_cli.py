@@ -192,3 +192,15 @@ def test_list_as_text_names_the_kind_in_norwegian(cli):
     assert any(line.startswith("procedures/agreement.yaml") and line.endswith("avtale")
                for line in result.stdout.splitlines())
     assert result.stdout.splitlines()[-1].endswith(").")
+
+
+def test_check_does_not_import_networkx_or_the_reference_validator():
+    """Start-up for a pre-commit hook (#14): the graph rules use checks.model.digraph, and the
+    reference validator is imported only to explain a schema error."""
+    import subprocess
+    import sys
+    probe = ("import sys; from checks.cli import main; main(['-C', sys.argv[1], 'check']); "
+             "print(sorted(m for m in ('networkx', 'jsonschema', 'referencing') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", probe, str(ROOT)], cwd=ROOT, capture_output=True, text=True,
+                         timeout=120)
+    assert out.stdout.splitlines()[-1] == "[]", out.stdout[-500:] + out.stderr
