@@ -403,11 +403,12 @@ def message(pg: ProcedureGraph, c: Constraint, walk: list, at: str | None, other
     elif c.kind == "absence":
         text = f"Veien {way} {_reaches(c.a, A)}."
     else:  # possible
-        text = f"Ingen vei {_reaches(c.a, A)}"
+        text = "Ingen vei"
+        if c.given:
+            text += f" gjennom {describe(c.given, pg, message_types)}"
+        text += f" {_reaches(c.a, A)}"
         if c.without:
             text += f" uten {describe(c.without, pg, message_types)} før"
-        if c.given:
-            text += f" etter {describe(c.given, pg, message_types)}"
         text += f"; den korteste veien dit er {way}." if walk else "."
     return f"{text} Kravet: «{c.title}»."
 
