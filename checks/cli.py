@@ -94,6 +94,10 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("kind", metavar="TYPE", help="part, meldingstype, meldingskjede, rutine, vedtak eller innstilling")
     new.add_argument("id", metavar="ID", help="id-en til det nye dokumentet (kommunenummeret for en part)")
 
+    export = sub.add_parser("export", help="skriv hele modellen som ett JSON-dokument (for leverandører og andre systemer)")
+    export.add_argument("--output", "-o", metavar="FIL", help="skriv til FIL i stedet for standard ut")
+    export.add_argument("--schema", action="store_true", help="skriv JSON-skjemaet for eksporten i stedet")
+
     listing = sub.add_parser("list", help="list filene sjekken leser, og typen til hver")
     listing.add_argument("--format", choices=["text", "json"], default="text", help="utformat (standard: text)")
     scenario = sub.add_parser("scenario", help="vis hvilke meldinger et scenario gjør påkrevd, med frister")
@@ -286,6 +290,30 @@ def cmd_new(args) -> int:
     return 0
 
 
+def cmd_export(args) -> int:
+    from .export import model as export
+    if args.schema:
+        text = export.schema_text()
+        findings = []
+    else:
+        from .model.findings import ERROR
+        from .rules.analysis import run_checks
+        root = _root(args)
+        if not (root / "procedures").is_dir():
+            raise UsageError(f"fant ikke mappen `procedures/` i `{root}` eller over den; bruk -C MAPPE")
+        repo, findings = run_checks(root)
+        text = export.dumps(export.build_export(repo, findings))
+        errors = sum(1 for f in findings if f.severity == ERROR)
+        if errors:
+            print(f"samhandling: modellen har {errors} feil (se `samhandling check`); eksporten er skrevet, "
+                  "men bør ikke publiseres.", file=sys.stderr)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 1 if any(f.severity == "error" for f in findings) else 0
+
+
 def cmd_list(args) -> int:
     from . import inventory
     root = _root(args)
@@ -315,7 +343,7 @@ def cmd_scenario(args) -> int:
 
 
 COMMANDS = {"check": cmd_check, "diff": cmd_diff, "explain": cmd_explain, "rules": cmd_rules, "graph": cmd_graph,
-            "new": cmd_new, "list": cmd_list, "scenario": cmd_scenario}
+            "new": cmd_new, "list": cmd_list, "export": cmd_export, "scenario": cmd_scenario}
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -11,7 +11,7 @@ import networkx as nx
 
 PACKAGE = Path(__file__).resolve().parent.parent / "checks"
 # `checks` itself only holds the version number, so anything may import it.
-LEVEL = {"checks": 0, "model": 0, "rules": 1, "review": 2, "site": 2, "compliance": 2, "top": 3}
+LEVEL = {"checks": 0, "model": 0, "rules": 1, "review": 2, "site": 2, "compliance": 2, "export": 2, "top": 3}
 
 
 def module_name(path: Path) -> str:

@@ -46,6 +46,8 @@ def on_config(config):
             f"samhandling check fant {len(errors)} feil i {root}, så nettstedet bygges ikke:\n"
             f"{listed}{more}\nRett feilene (se `samhandling check`) og bygg på nytt.")
     site = render(repo, findings)
+    from checks.export.model import site_files  # the model as open data, at data/ (#15)
+    site.files.update(site_files(repo, findings))
     _SITE.clear()
     _SITE.update(root=root, site=site)
     config.nav = _nav(site.nav) + list(config.nav or [])
