@@ -25,7 +25,7 @@ import pytest
 
 from checks.model.vocabulary import procedures
 from checks.rules.analysis import run_checks
-from checks.rules.graph import build
+from checks.model.procgraph import build
 from checks.rules.graph import coverage_matrix as coverage
 
 from conftest import ROOT
