@@ -6,7 +6,8 @@ series of the changes OSO and the parties make in practice:
 1. the first adoption of every procedure, with a decision record;
 2. a kommune's meldingsansvarlig address added;
 3. two kommuner merged into a new one (`previous_numbers`);
-4. a deadline revised: a new version submitted, then adopted by a new decision;
+4. a deadline revised: a new version submitted (with the scenario files' expected deadlines
+   updated as `check` says), then adopted by a new decision;
 5. a routine repealed and replaced by a successor.
 
 After each step `samhandling check` passes, `samhandling check --base` against the step
@@ -198,7 +199,25 @@ def deadline_submitted(repo: Repo) -> str:
     text = set_top(text, "status", "submitted")
     text = drop_top(text, "decision")
     repo.write(rel, text)
+    follow_scenario_findings(repo)
     return "Ny frist sendt til behandling som ny versjon"
+
+
+def follow_scenario_findings(repo: Repo) -> None:
+    """Scenario files state expected deadlines (tests as data, run by `check`). A changed
+    deadline makes them stale; the pull request updates them as the finding says."""
+    import json
+    result = _cli(repo, "check", "--format", "json")
+    for f in json.loads(result.stdout)["findings"]:
+        if f["rule"] != "scenario.expected":
+            continue
+        found = re.search(r" er (\S+), ikke (\S+?)\.$", f["message"])
+        assert found, f["message"]
+        right, wrong = found.groups()
+        lines = repo.read(f["file"]).split("\n")
+        assert wrong in lines[f["line"] - 1], f
+        lines[f["line"] - 1] = lines[f["line"] - 1].replace(wrong, right)
+        repo.write(f["file"], "\n".join(lines))
 
 
 def deadline_adopted(repo: Repo) -> str:
