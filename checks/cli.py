@@ -103,6 +103,14 @@ def build_parser() -> argparse.ArgumentParser:
     scenario = sub.add_parser("scenario", help="vis hvilke meldinger et scenario gjør påkrevd, med frister")
     scenario.add_argument("file", metavar="FIL", help="scenariofilen, for eksempel scenarios/fredag-ettermiddag.yaml")
     scenario.add_argument("--format", choices=["text", "json"], default="text", help="utformat (standard: text)")
+
+    samsvar = sub.add_parser("samsvar", help="sjekk om meldingstrafikken i en logg fulgte meldingskjeden")
+    samsvar.add_argument("logs", nargs="+", metavar="LOGG", help="pseudonymiserte meldingslogger (CSV eller Parquet)")
+    samsvar.add_argument("--format", choices=["text", "json"], default="text", help="utformat (standard: text)")
+    samsvar.add_argument("--html", metavar="MAPPE", help="skriv også en statisk HTML-rapport med figurer til MAPPE")
+    samsvar.add_argument("--kjede", default="standard-plo-kjede", metavar="ID",
+                         help="meldingskjeden loggen sjekkes mot (standard: standard-plo-kjede)")
+    samsvar.add_argument("--threads", type=int, metavar="N", help="antall tråder DuckDB bruker (standard: alle kjerner)")
     return parser
 
 
@@ -252,7 +260,7 @@ def _dedent(text: str) -> str:
 
 
 def _load_all_rules() -> None:
-    from .compliance import scenario  # noqa: F401  (the scenario rules)
+    from .compliance import conformance, scenario  # noqa: F401  (the scenario and conformance rules)
     from .review import gate  # noqa: F401  (registers every rule: imports every rule module)
 
 
@@ -342,8 +350,25 @@ def cmd_scenario(args) -> int:
     return 1 if result["expected"] else 0
 
 
+def cmd_samsvar(args) -> int:
+    from .compliance import conformance
+    from .model.repository import load_repository
+    root = _root(args)
+    repo = load_repository(root)
+    try:
+        report = conformance.run(repo, [Path(p) for p in args.logs], args.kjede, args.threads)
+        if args.html:
+            from .compliance import htmlreport
+            htmlreport.write(report, Path(args.html))
+    except conformance.LogError as exc:
+        raise UsageError(str(exc)) from None
+    sys.stdout.write(conformance.render_json(report) if args.format == "json" else conformance.render_text(report))
+    return 1 if conformance.has_errors(report) else 0
+
+
 COMMANDS = {"check": cmd_check, "diff": cmd_diff, "explain": cmd_explain, "rules": cmd_rules, "graph": cmd_graph,
-            "new": cmd_new, "list": cmd_list, "export": cmd_export, "scenario": cmd_scenario}
+            "new": cmd_new, "list": cmd_list, "export": cmd_export, "scenario": cmd_scenario,
+            "samsvar": cmd_samsvar}
 
 
 if __name__ == "__main__":  # pragma: no cover

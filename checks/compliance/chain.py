@@ -1,4 +1,4 @@
-"""One chain of the model, read for compliance: its graph (`rules.graph.build`), the pathway's
+"""One chain of the model, read for compliance: its graph (`model.procgraph.build`), the pathway's
 address substitutions, the parties and their service addresses, and what the graph says is
 obligated when an event has happened.
 
@@ -15,11 +15,13 @@ from functools import cached_property
 from ..model import digraph as nx  # networkx's API for what the rules use, without its 90 ms import
 from ..model.repository import Entry, Repository
 from ..model.vocabulary import ADDRESS_NB
-from ..rules import graph as graphrules
+from ..model import procgraph
 
-# The events a message log carries and the chain steps they stand for. The start step is the
-# admission; the two others are the chain's event steps of the same id.
+# The events a message log carries, the model's event names (a step's `event:`, see
+# vocabulary.EVENT_NB) and, for chains whose steps do not carry `event:` yet, the step ids used
+# (the start step is the admission).
 LOG_EVENTS = {"admitted": None, "ready_for_discharge": "utskrivningsklar", "discharged": "utskrivningsdag"}
+MODEL_EVENTS = {"admitted": "admission", "ready_for_discharge": "ready-for-discharge", "discharged": "discharge"}
 LOG_EVENT_NB = {"admitted": "innlagt", "ready_for_discharge": "utskrivningsklar", "discharged": "utskrevet"}
 ROLE_NB = {"municipality": "kommunen", "health-trust": "sykehuset"}
 
@@ -33,7 +35,7 @@ class Chain:
 
     @cached_property
     def pg(self):
-        return graphrules.build(self.entry)
+        return procgraph.build(self.entry)
 
     @property
     def id(self) -> str:
@@ -80,6 +82,9 @@ class Chain:
         return {e.id: e.data for e in self.repo.of("message-type")}
 
     def event_step(self, log_event: str) -> str | None:
+        marked = [sid for sid, (_, st) in self.pg.steps.items() if st.get("event") == MODEL_EVENTS.get(log_event)]
+        if marked:
+            return marked[0]
         sid = LOG_EVENTS.get(log_event, "")
         sid = self.start if sid is None else sid
         return sid if sid and self.has(sid) else None
