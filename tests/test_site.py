@@ -302,7 +302,7 @@ def test_missing_party_data_is_shown_as_missing(fixture_site):
     assert page.count(r.MISSING) >= 3
     unn = site.pages["parter/unn.md"]
     assert "Parten har registrert alle opplysningene avtalen krever." in unn
-    matrix = site.pages["index.md"]
+    matrix = site.pages["status.md"]
     assert "## Partenes opplysninger" in matrix and r.MISSING in matrix
 
 
@@ -493,3 +493,79 @@ def test_renderer_survives_every_broken_case(case):
         assert text.endswith("\n") and not text.endswith("\n\n"), path
         if path != "regler.md" and not path.startswith("skjemaer/"):  # the same for every case
             markdown_html(text)
+
+
+# -- staff pages: situations, roles, front page (view model) --------------------------------
+
+GOLDEN_VIEWS = {"situasjon-stans.json": ("situation", "stans"), "situasjon-utskrivning.json": ("situation", "utskrivning"),
+                "rolle-kommunen.json": ("role", "kommunen")}
+
+
+def _views(repo, findings):
+    renderer = r._Renderer(repo, findings)
+    from checks.site import viewmodel
+
+    return viewmodel.Views(renderer)
+
+
+@pytest.mark.parametrize("name", sorted(GOLDEN_VIEWS))
+def test_golden_view_models(fixture_site, name):
+    """The view model of the staff pages, compared whole: what the templates get."""
+    repo, findings, _ = fixture_site
+    views = _views(repo, findings)
+    kind, ident = GOLDEN_VIEWS[name]
+    if kind == "situation":
+        got = views.situation_view(next(s for s in views.situations if s.id == ident))
+    else:
+        got = views.role_view(next(x for x in views.roles if x.id == ident))
+    text = json.dumps(got, ensure_ascii=False, indent=1, sort_keys=True, default=str) + "\n"
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(text, encoding="utf-8")
+    assert path.is_file(), f"{path} mangler: kjør med UPDATE_GOLDEN=1"
+    assert text == path.read_text(encoding="utf-8"), f"{name} er ulik; kjør med UPDATE_GOLDEN=1 og se på diffen"
+
+
+def test_situation_pages_carry_values_addresses_and_contacts(fixture_site):
+    pages = fixture_site[2].pages
+    stans = pages["situasjoner/stans.md"]
+    assert stans.startswith("---\nsearch:")  # staff pages rank first in search
+    assert "telefon <a href=\"tel:07022\">07022</a>" in stans
+    assert "Eskaleres til Helse Nord IKT etter 4 timer" in stans
+    assert "[Kontaktpunkter](../kontakter.md)" in stans
+    ut = pages["situasjoner/utskrivning.md"]
+    top = ut.split("## Dette gjør du", 1)[0]  # the first screen: the deadline, its value and the address
+    assert "**samme dag** som «Pasienten skrives ut»" in top
+    assert "til **Kommunen: Sykepleietjeneste**" in top
+    assert "(../kjeder/kjede.md)" in ut
+
+
+def test_front_page_leads_with_situations_and_roles(real_site):
+    repo, _, site = real_site
+    front = site.pages["index.md"]
+    first = front.split("## For deg som er", 1)[0]
+    for situation in repo.of("situation"):
+        assert f"(situasjoner/{situation.id}.md)" in first, situation.id
+    for role in repo.of("role"):
+        assert f"(roller/{role.id}.md)" in front, role.id
+    assert "status.md" in front  # OSO's dashboard has its own page
+    assert "# Status for prosedyrene" in site.pages["status.md"]
+
+
+def test_every_situation_and_role_has_a_page_from_the_model(real_site):
+    repo, _, site = real_site
+    for situation in repo.of("situation"):
+        page = site.pages[f"situasjoner/{situation.id}.md"]
+        assert situation.data["question"].split()[0] in page
+        procedure = situation.data["procedure"]
+        assert f"/{procedure}.md)" in page, situation.id  # the link to the full procedure
+    for role in repo.of("role"):
+        assert f"roller/{role.id}.md" in site.pages
+
+
+def test_templates_escape_by_default():
+    from checks.site.templating import environment
+
+    out = environment().from_string("{{ x }} <a title=\"{{ x }}\">{{ x | h }}</a>").render(x='<b>"*x*"</b>')
+    assert "<b>" not in out and '"*' not in out
+    assert "&lt;b&gt;" in out

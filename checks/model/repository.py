@@ -18,6 +18,8 @@ FOLDERS = {
     "routines": "routine",
     "decisions": "decision",
     "settings": "setting",
+    "situations": "situation",
+    "roles": "role",
 }
 SINGLE_FILES = {"agreement.yaml": "agreement"}
 LAYOUT_NB = ("`procedures/agreement.yaml` eller en fil under `procedures/` i en av mappene "

@@ -22,11 +22,12 @@ except ImportError:  # pragma: no cover - the reference validator alone still wo
     jsonschema_rs = None
 
 BASE_URI = "https://samhandling.invalid/schemas/"
-KINDS = ("agreement", "party", "message-type", "chain", "routine", "decision", "setting", "scenario")
+KINDS = ("agreement", "party", "message-type", "chain", "routine", "decision", "setting", "scenario", "situation",
+         "role")
 KIND_NB = {
     "agreement": "avtale", "party": "part", "message-type": "meldingstype",
     "chain": "meldingskjede", "routine": "rutine", "decision": "vedtak", "setting": "innstilling",
-    "scenario": "scenario",
+    "scenario": "scenario", "situation": "situasjon", "role": "rolle på vakt",
 }
 
 R_REQUIRED = rule("schema.required", ERROR, "Påkrevd felt mangler",

@@ -24,7 +24,8 @@ FORMAT_VERSION = 1
 _CONTROL = re.compile("[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 LIST_LIMIT = 30
 KIND_HEADING = {"chain": "Meldingskjede", "routine": "Rutine", "setting": "Innstilling", "decision": "Vedtak",
-                "message-type": "Meldingstype", "agreement": "Avtalen", "party": "Part"}
+                "message-type": "Meldingstype", "agreement": "Avtalen", "party": "Part", "situation": "Situasjon",
+                "role": "Rolle på vakt"}
 META_CODES = {"version"}
 STATUS_WORD = {"added": "ny", "removed": "fjernet", "renamed": "ny id", "changed": "endret",
                "unreadable": "kan ikke leses"}
@@ -120,9 +121,10 @@ def _summary(comparison: Comparison) -> str:
     names = {"chain": ("meldingskjede", "meldingskjeder"), "routine": ("rutine", "rutiner"),
              "setting": ("innstilling", "innstillinger"), "decision": ("vedtak", "vedtak"),
              "message-type": ("meldingstype", "meldingstyper"), "agreement": ("avtalen", "avtalen"),
-             "party": ("part", "parter")}
+             "party": ("part", "parter"), "situation": ("situasjon", "situasjoner"),
+             "role": ("rolle på vakt", "roller på vakt")}
     parts = []
-    for kind in ("chain", "routine", "setting", "decision", "message-type", "agreement", "party"):
+    for kind in ("chain", "routine", "setting", "decision", "message-type", "agreement", "party", "situation", "role"):
         n = counts.get(kind)
         if n:
             parts.append(names[kind][0] if kind == "agreement" else f"{n} {names[kind][0 if n == 1 else 1]}")

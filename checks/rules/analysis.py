@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..model.findings import Finding
 from ..model.repository import Repository, load_repository, sort_findings
-from . import content, governance, graph, paths, privacy
+from . import content, governance, graph, paths, privacy, situations
 
 
 def analyse(repo: Repository, today: datetime.date | None = None) -> list[Finding]:
@@ -23,6 +23,7 @@ def analyse(repo: Repository, today: datetime.date | None = None) -> list[Findin
     findings.extend(graph.check(repo))
     findings.extend(paths.check(repo))
     findings.extend(privacy.check(repo))
+    findings.extend(situations.check(repo))
     findings.extend(content.placeholders(repo))
     findings.extend(governance.check(repo, today=today))
     return sort_findings(findings)

@@ -1,0 +1,93 @@
+"""The Jinja2 environment for the site's pages.
+
+Templates live in `checks/site/templates/` (one per page kind, partials under `partials/`)
+and write Markdown with some HTML, as MkDocs reads it. They get a small view model (plain
+values, lists and dicts built in `checks/site/viewmodel.py`) and never call back into Python.
+
+Escaping is on by default and made for Markdown: every `{{ value }}` is shown as text, with
+HTML and Markdown syntax neutralised (`text.esc`, quotes included, so it is safe in an
+attribute too). What is already markup (a link, a badge, a value built by a filter below)
+is a `Markup` and passes as it is. Inside raw HTML without `markdown` use `{{ value | h }}`.
+
+Filters: `h` (text for raw HTML), `code` (an id as code), `date` (`2026-05-01` as «1. mai
+2026»), `sentence` (first letter upper case), `nbnum` (a count in words when small).
+Globals: `badge(text, kind)`, `link(text, href)` (a Markdown link; `href` is trusted).
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from . import text
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def _md(value) -> Markup:
+    """A value as Markdown text: escaped, quotes as entities (safe in attributes)."""
+    return Markup(text.esc(value).replace('"', "&quot;").replace("'", "&#39;"))
+
+
+def _finalize(value):
+    if value is None:
+        return ""
+    if hasattr(value, "__html__"):
+        return value
+    return _md(value)
+
+
+def link(label, href: str) -> Markup:
+    """A Markdown link; the label is escaped unless it is markup already."""
+    shown = label if hasattr(label, "__html__") else _md(label)
+    return Markup(f"[{shown}]({href})")
+
+
+def badge(label, kind: str) -> Markup:
+    return Markup(text.badge(str(label), kind))
+
+
+def _sentence(value) -> Markup:
+    shown = value if hasattr(value, "__html__") else _md(value)
+    return Markup(text.esc_sentence(str(shown)))
+
+
+@functools.lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        # `{#id}` is Markdown's heading id (attr_list): Jinja comments are `{## … ##}`.
+        comment_start_string="{##",
+        comment_end_string="##}",
+        finalize=_finalize,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        h=lambda v: Markup(text.h(v)),
+        code=lambda v: Markup(text.code(v)),
+        date=lambda v: _md(text.date_nb(v)),
+        sentence=_sentence,
+    )
+    env.globals.update(link=link, badge=badge, UNCONFIRMED=Markup(text.UNCONFIRMED), MISSING=Markup(text.MISSING))
+    return env
+
+
+def render_template(name: str, **context) -> str:
+    """A page from its template; blank-line runs are folded so Markdown reads it as written."""
+    out = environment().get_template(name).render(**context)
+    lines, blank = [], False
+    for line in out.split("\n"):
+        if line.strip():
+            lines.append(line.rstrip())
+            blank = False
+        elif not blank:
+            lines.append("")
+            blank = True
+    return "\n".join(lines).strip("\n") + "\n"

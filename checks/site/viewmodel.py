@@ -1,0 +1,415 @@
+"""The view model: what each staff page needs, already resolved, for the templates.
+
+Built from the checked repository through the renderer's indices (`ctx`: the graphs, the
+settings, message types, routines, decisions and the `link` function of `render._Renderer`).
+Values are plain text (escaped by the templates) or `Markup` where they are markup already
+(a link, a badge, a deadline with its links). A test compares these dicts, not the HTML.
+
+- `step_view`: one step as staff read it: who, what, from which address to which, the
+  deadline with its value, the settings it uses with their values, whom to contact, what
+  comes next.
+- `situation_view`, `role_view`, `front_view`: the «Hva gjør jeg når …» pages, the page
+  per role and the front page.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markupsafe import Markup
+
+from ..model.vocabulary import ADDRESS_NB, STATUS_NB
+from ..rules.graph import CATEGORY_NB, STEP_NB, duration_nb
+from .templating import link
+from .text import PARTY_NB, STATUS_TITLE, UNCONFIRMED, esc, step_anchor
+from .text import slug as _slug
+
+WALK_LIMIT = 8
+SHOWN_TYPES = ("action", "message", "decision", "event", "subprocess")
+
+
+def situation_page(sid: str) -> str:
+    return f"situasjoner/{sid}.md"
+
+
+def role_page(rid: str) -> str:
+    return f"roller/{rid}.md"
+
+
+def _m(value) -> Markup:
+    return Markup(esc(value))
+
+
+def status_view(entry) -> dict:
+    status = entry.data.get("status") or ""
+    return {
+        "status": status,
+        "word": STATUS_NB.get(status, status or "ukjent"),
+        "label": STATUS_TITLE.get(status, "Ukjent status") + (" – ikke vedtatt" if status in ("draft", "submitted") else ""),
+        "in_force": status == "adopted",
+        "version": entry.data.get("version") or "",
+    }
+
+
+def endpoint_text(endpoint: dict | None, substitutions: dict | None = None) -> str:
+    if not isinstance(endpoint, dict):
+        return ""
+    address = endpoint.get("address")
+    address = (substitutions or {}).get(address, address)
+    return f"{PARTY_NB.get(endpoint.get('party'), endpoint.get('party'))}: {ADDRESS_NB.get(address, address)}"
+
+
+def contact_view(contact: dict) -> dict:
+    phone = contact.get("phone") or ""
+    return {
+        "title": contact.get("title") or "",
+        "phone": phone,
+        "tel": re.sub(r"[^0-9+]", "", phone),
+        "email": contact.get("email") or "",
+        "hours": contact.get("hours") or "",
+        "note": contact.get("note") or "",
+    }
+
+
+class Views:
+    """View models for the staff pages, over the renderer's indices."""
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self.situations = sorted(ctx.repo.of("situation"), key=lambda e: (e.data.get("order", 99), e.id))
+        self.roles = sorted(ctx.repo.of("role"), key=lambda e: (e.data.get("order", 99), e.id))
+        self.procedures = {e.id: e for e in ctx.procedures}
+
+    # -- steps ------------------------------------------------------------------------------
+
+    def setting_view(self, here: str, sid: str) -> dict:
+        """A setting with its value split for display: the amount («4 timer») and its state
+        («foreslått, ikke vedtatt»), so a page can say «over 4 timer (foreslått, ikke vedtatt)»."""
+        setting = self.ctx.settings.get(sid)
+        if setting is None:
+            return {"title": sid, "amount": "", "state": "ikke registrert", "href": None, "adopted": False}
+        data = setting.data
+
+        def show(value):
+            return duration_nb(value) if data.get("kind") == "duration" else " ".join(str(value).split())
+
+        if data.get("status") == "adopted" and data.get("value"):
+            amount, state = show(data["value"]), "vedtatt"
+        elif data.get("proposed"):
+            amount, state = show(data["proposed"]), "foreslått, ikke vedtatt"
+        else:
+            amount, state = "", "ikke fastsatt"
+        return {"title": data.get("title") or sid, "amount": amount, "state": state,
+                "href": self.ctx.link(here, "innstillinger.md", f"innstilling-{_slug(sid)}"),
+                "adopted": data.get("status") == "adopted"}
+
+    @staticmethod
+    def setting_value(setting: dict) -> Markup:
+        """«**4 timer** (foreslått, ikke vedtatt)», or the state alone when there is no value."""
+        if setting["amount"]:
+            return Markup("**{}** ({})").format(_m(setting["amount"]), _m(setting["state"]))
+        return _m(setting["state"])
+
+    def step_ref(self, here: str, entry, sid: str, shown: set | None = None) -> dict | None:
+        """A reference to another step: its number, title and where it is (on this page when
+        it is shown here, else on the procedure's page)."""
+        pg = self.ctx.graphs[entry.id]
+        if sid not in pg.steps:
+            return None
+        index, step = pg.steps[sid]
+        if shown is not None and sid in shown:
+            href = f"#{step_anchor(sid)}"
+        else:
+            href = self.ctx.link(here, self.ctx.procedure_path(entry), step_anchor(sid))
+        return {"number": index + 1, "title": step.get("title") or sid, "href": href}
+
+    def deadline(self, here: str, entry, deadline: dict, shown: set | None = None) -> Markup | None:
+        if not deadline:
+            return None
+        start = self.step_ref(here, entry, deadline.get("from"), shown)
+        since = (Markup("«{}» ({})").format(_m(start["title"]), link(f"steg {start['number']}", start["href"]))
+                 if start else _m(deadline.get("from")))
+        if deadline.get("same_day"):
+            text = Markup("samme dag som {}").format(since)
+        elif deadline.get("within"):
+            text = Markup("innen {} etter {}").format(_m(duration_nb(deadline["within"])), since)
+        elif deadline.get("setting"):
+            setting = self.setting_view(here, deadline["setting"])
+            text = Markup("innen {} etter {} (innstillingen {})").format(
+                self.setting_value(setting), since,
+                link(setting["title"], setting["href"]) if setting["href"] else _m(setting["title"]))
+        else:
+            return None
+        if (deadline.get("rule") or {}).get("status") == "unconfirmed":
+            text += Markup(" ") + Markup(UNCONFIRMED)
+        return text
+
+    def deadline_short(self, entry, deadline: dict) -> Markup | None:
+        """A deadline in a few words, with its value: «**samme dag** som «Pasienten er vurdert
+        utskrivningsklar»», «**innen 24 timer** etter …»."""
+        if not deadline:
+            return None
+        start = self.ctx.graphs[entry.id].steps.get(deadline.get("from"))
+        since = _m(f"«{start[1].get('title') or deadline.get('from')}»") if start else _m(deadline.get("from"))
+        if deadline.get("same_day"):
+            return Markup("**samme dag** som {}").format(since)
+        if deadline.get("within"):
+            return Markup("**innen {}** etter {}").format(_m(duration_nb(deadline["within"])), since)
+        if deadline.get("setting"):
+            setting = self.setting_view("", deadline["setting"])
+            return Markup("innen {} etter {}").format(self.setting_value(setting), since)
+        return None
+
+    def step_view(self, here: str, entry, sid: str, shown: set | None = None) -> dict:
+        ctx = self.ctx
+        pg = ctx.graphs[entry.id]
+        index, step = pg.steps[sid]
+        kind = step.get("type")
+        roles = {r.get("id"): r for r in entry.data.get("roles") or []}
+        actor = step.get("actor")
+        if entry.kind == "chain":
+            who = PARTY_NB.get(actor, actor) if actor else ""
+        else:
+            who = (roles.get(actor) or {}).get("title") or actor or ""
+        view = {
+            "id": sid, "number": index + 1, "anchor": step_anchor(sid), "title": step.get("title") or sid,
+            "type": kind, "type_nb": STEP_NB.get(kind, kind or ""), "who": who,
+            "description": " ".join(str(step.get("description") or "").split()),
+            "message": None, "sender": "", "receiver": "", "alternatives": [], "deadline": None,
+            "settings": [], "escalation": None, "contacts": [], "branches": [], "default": None,
+            "next": None, "procedure": None, "answers": None,
+            "unconfirmed": bool(step.get("unconfirmed")),
+            "end": kind == "end",
+        }
+        if kind == "message":
+            mtype = ctx.message_types.get(step.get("message_type"))
+            view["message"] = {"name": (mtype.data.get("name") if mtype else None) or step.get("message_type"),
+                               "href": ctx.link(here, "meldingstyper.md", f"meldingstype-{_slug(step.get('message_type'))}")}
+            view["sender"] = endpoint_text(step.get("from"))
+            view["receiver"] = endpoint_text(step.get("to"))
+            for pathway in entry.data.get("pathways") or []:
+                subs = {s.get("address"): s.get("with") for s in pathway.get("substitutions") or []}
+                sender, receiver = endpoint_text(step.get("from"), subs), endpoint_text(step.get("to"), subs)
+                if subs and receiver != view["receiver"]:
+                    view["alternatives"].append({"pathway": pathway.get("title") or "", "sender": sender,
+                                                 "receiver": receiver})
+        if step.get("answers"):
+            view["answers"] = self.step_ref(here, entry, step["answers"], shown)
+        view["deadline"] = self.deadline(here, entry, step.get("deadline") or {}, shown)
+        view["deadline_short"] = self.deadline_short(entry, step.get("deadline") or {})
+        used = list(step.get("settings") or [])
+        escalation = step.get("escalation") or {}
+        if escalation.get("setting"):
+            used.append(escalation["setting"])
+        if escalation:
+            role = roles.get(escalation.get("to"))
+            text = Markup("Eskaleres til {}").format(_m((role or {}).get("title") or escalation.get("to")))
+            if escalation.get("after"):
+                text += Markup(" etter {}").format(_m(duration_nb(escalation["after"])))
+            if escalation.get("setting"):
+                setting = self.setting_view(here, escalation["setting"])
+                text += Markup(" etter {}").format(self.setting_value(setting))
+            view["escalation"] = text
+        # Every setting the step uses (for the page's key values); `inline`: not already said
+        # in the escalation line.
+        view["settings"] = [{**self.setting_view(here, s), "inline": s != escalation.get("setting")}
+                            for s in dict.fromkeys(used)]
+        for setting in view["settings"]:
+            setting["shown"] = self.setting_value(setting)
+        view["contacts"] = [contact_view(c) for c in step.get("contacts") or [] if isinstance(c, dict)]
+        for branch in step.get("branches") or []:
+            view["branches"].append({"condition": branch.get("condition") or "",
+                                     "target": self.step_ref(here, entry, branch.get("next"), shown)})
+        if step.get("default"):
+            view["default"] = self.step_ref(here, entry, step["default"], shown)
+        if step.get("next"):
+            view["next"] = self.step_ref(here, entry, step["next"], shown)
+        if step.get("procedure"):
+            target = ctx.routine_ids.get(step["procedure"])
+            if target is not None:
+                view["procedure"] = {"title": target.data.get("title") or target.id,
+                                     "href": ctx.link(here, ctx.procedure_path(target))}
+        return view
+
+    # -- situations -------------------------------------------------------------------------
+
+    def situation_steps(self, situation) -> list[str]:
+        """The steps a situation's page shows: the listed ones, or the walk from its entry
+        along the default way (start and end left out)."""
+        proc = self.procedures.get(situation.data.get("procedure"))
+        if proc is None:
+            return []
+        pg = self.ctx.graphs[proc.id]
+        listed = situation.data.get("steps")
+        if listed:
+            return [s for s in listed if s in pg.steps]
+        out, sid, seen = [], situation.data.get("entry"), set()
+        while sid in pg.steps and sid not in seen and len(out) < WALK_LIMIT:
+            seen.add(sid)
+            step = pg.steps[sid][1]
+            if step.get("type") in SHOWN_TYPES:
+                out.append(sid)
+            sid = step.get("next") or step.get("default")
+        return out
+
+    def situation_view(self, situation) -> dict:
+        here = situation_page(situation.id)
+        ctx = self.ctx
+        data = situation.data
+        proc = self.procedures.get(data.get("procedure"))
+        steps = self.situation_steps(situation)
+        shown = set(steps)
+        views = [self.step_view(here, proc, s, shown) for s in steps] if proc else []
+        contacts, seen = [], set()
+        for view in views:
+            for contact in view["contacts"]:
+                key = (contact["title"], contact["phone"], contact["email"])
+                if key not in seen:
+                    seen.add(key)
+                    contacts.append(contact)
+        if proc is not None:
+            for contact in proc.data.get("contacts") or []:
+                view = contact_view(contact)
+                key = (view["title"], view["phone"], view["email"])
+                if key not in seen:
+                    seen.add(key)
+                    contacts.append(view)
+        facts, seen_settings = [], set()
+        for view in views:
+            if view["deadline_short"]:
+                facts.append({"label": view["title"], "number": view["number"], "href": f"#{view['anchor']}",
+                              "text": view["deadline_short"],
+                              "to": view["receiver"], "alternatives": view["alternatives"]})
+            for setting in view["settings"]:
+                if setting["title"] not in seen_settings:
+                    seen_settings.add(setting["title"])
+                    facts.append({"label": setting["title"], "number": None, "href": setting["href"],
+                                  "text": setting["shown"], "to": "", "alternatives": []})
+        related = []
+        for rid in data.get("related") or []:
+            other = self.procedures.get(rid)
+            if other is not None:
+                related.append({"title": other.data.get("title") or rid,
+                                "href": ctx.link(here, ctx.procedure_path(other)), **status_view(other)})
+        roles = [{"title": r.data.get("title"), "href": ctx.link(here, role_page(r.id))}
+                 for r in self.roles if situation.id in (r.data.get("situations") or [])]
+        return {
+            "id": situation.id,
+            "title": data.get("title") or situation.id,
+            "question": data.get("question") or data.get("title") or situation.id,
+            "keywords": list(data.get("keywords") or []),
+            "procedure": ({"title": proc.data.get("title") or proc.id, "href": ctx.link(here, ctx.procedure_path(proc)),
+                           "kind": "meldingskjede" if proc.kind == "chain" else "rutine",
+                           "category": CATEGORY_NB.get(proc.data.get("category"), ""),
+                           **status_view(proc)} if proc else None),
+            "steps": views,
+            "facts": facts,
+            "contacts": contacts,
+            "contacts_page": ctx.link(here, "kontakter.md"),
+            "related": related,
+            "roles": roles,
+            "body": ctx.body,
+        }
+
+    # -- roles ------------------------------------------------------------------------------
+
+    def role_view(self, role) -> dict:
+        here = role_page(role.id)
+        ctx = self.ctx
+        data = role.data
+        by_id = {s.id: s for s in self.situations}
+        situations = [{"title": by_id[s].data.get("title"), "question": by_id[s].data.get("question"),
+                       "href": ctx.link(here, situation_page(s))}
+                      for s in data.get("situations") or [] if s in by_id]
+        addresses = set(data.get("addresses") or [])
+        messages = []
+        for chain in ctx.chains:
+            pg = ctx.graphs[chain.id]
+            subs_all = [{}] + [{s.get("address"): s.get("with") for s in p.get("substitutions") or []}
+                               for p in chain.data.get("pathways") or []]
+            for sid in sorted(pg.steps, key=lambda s: pg.steps[s][0]):
+                step = pg.steps[sid][1]
+                if step.get("type") != "message":
+                    continue
+                frm, to = step.get("from") or {}, step.get("to") or {}
+
+                def mine(endpoint):
+                    return any(subs.get(endpoint.get("address"), endpoint.get("address")) in addresses
+                               for subs in subs_all)
+
+                if mine(frm) or mine(to):
+                    view = self.step_view(here, chain, sid)
+                    view["direction"] = "send" if mine(frm) else "receive"
+                    view["chain"] = {"title": chain.data.get("title"), "href": ctx.link(here, ctx.procedure_path(chain))}
+                    messages.append(view)
+        tasks = []
+        wanted = set(data.get("routine_roles") or [])
+        for routine in ctx.routines:
+            pg = ctx.graphs[routine.id]
+            steps = [self.step_view(here, routine, sid) for sid in sorted(pg.steps, key=lambda s: pg.steps[s][0])
+                     if pg.steps[sid][1].get("actor") in wanted]
+            for step in steps:  # several routines on one page: anchors by routine and step
+                step["anchor"] = f"steg-{routine.id}-{step['id']}"
+            if steps:
+                tasks.append({"title": routine.data.get("title") or routine.id,
+                              "href": ctx.link(here, ctx.procedure_path(routine)), "steps": steps,
+                              **status_view(routine)})
+        return {"id": role.id, "title": data.get("title") or role.id, "party": data.get("party"),
+                "situations": situations, "messages": messages, "tasks": tasks,
+                "addresses": [ADDRESS_NB.get(a, a) for a in data.get("addresses") or []]}
+
+    # -- the front page ---------------------------------------------------------------------
+
+    def front_view(self, here: str) -> dict:
+        ctx = self.ctx
+        return {
+            "situations": [{"title": s.data.get("title"), "href": ctx.link(here, situation_page(s.id))}
+                           for s in self.situations],
+            "roles": [{"title": r.data.get("title"), "href": ctx.link(here, role_page(r.id))} for r in self.roles],
+            "chains": [{"title": e.data.get("title"), "href": ctx.link(here, ctx.procedure_path(e)), **status_view(e)}
+                       for e in ctx.chains],
+            "routines": [{"title": e.data.get("title"), "href": ctx.link(here, ctx.procedure_path(e)),
+                          "category": CATEGORY_NB.get(e.data.get("category"), ""), **status_view(e)}
+                         for e in ctx.routines],
+            "none_adopted": not any(e.data.get("status") == "adopted" for e in ctx.procedures),
+            "body": ctx.body,
+            "links": {"print": ctx.link(here, "utskrift.md"), "contacts": ctx.link(here, "kontakter.md"),
+                      "status": ctx.link(here, "status.md"), "catalogue": ctx.link(here, "meldingstyper.md"),
+                      "parties": ctx.link(here, "parter/index.md")},
+        }
+
+
+    # -- contacts ---------------------------------------------------------------------------
+
+    def contacts_view(self, here: str) -> dict:
+        """Whom to reach when messages stop: the contact points of the routines, and each
+        party's message-responsible address and downtime contact where registered; the
+        parties that have not registered them are named once."""
+        ctx = self.ctx
+        routine_contacts: dict = {}
+        for entry in ctx.routines:
+            found = list(entry.data.get("contacts") or [])
+            for step in entry.data.get("steps") or []:
+                found += [c for c in step.get("contacts") or [] if isinstance(c, dict)]
+            for contact in found:
+                view = contact_view(contact)
+                key = (view["title"], view["phone"], view["email"])
+                item = routine_contacts.setdefault(key, {**view, "procedures": []})
+                ref = {"title": entry.data.get("title") or entry.id, "href": ctx.link(here, ctx.procedure_path(entry))}
+                if ref not in item["procedures"]:
+                    item["procedures"].append(ref)
+        parties, missing = [], {"message_responsible": [], "emergency_contact": []}
+        for party in ctx.parties:
+            name = ctx.party_name(party)
+            row = {"name": name, "href": ctx.link(here, f"parter/{party.id}.md")}
+            for key in missing:
+                value = party.data.get(key)
+                row[key] = contact_view(value) if isinstance(value, dict) else None
+                if row[key] is None:
+                    missing[key].append(name)
+            if row["message_responsible"] or row["emergency_contact"]:
+                parties.append(row)
+        return {"routine_contacts": list(routine_contacts.values()), "parties": parties,
+                "missing_message_responsible": missing["message_responsible"],
+                "missing_emergency": missing["emergency_contact"], "party_count": len(ctx.parties),
+                "parties_href": ctx.link(here, "parter/index.md")}
