@@ -129,22 +129,51 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             raise UsageError("ugyldig bruk: mangler kommando. Se `samhandling --help`.")
         return COMMANDS[args.command](args)
+    except BrokenPipeError:  # the reader went away (`samhandling rules | head -1`): end quietly
+        _silence_stdout()
+        return EXIT_PIPE
     except UsageError as exc:
-        print(f"samhandling: {exc}", file=sys.stderr)
+        _err(f"samhandling: {exc}")
         return 2
     except SetupError as exc:
-        print(f"samhandling: {exc}", file=sys.stderr)
+        _err(f"samhandling: {exc}")
         return 2
     except KeyboardInterrupt:
-        print("samhandling: avbrutt.", file=sys.stderr)
+        _err("samhandling: avbrutt.")
         return 2
     except Exception as exc:  # one line, traceback only on request
         if show_traceback:
             import traceback
             traceback.print_exc()
-        print(f"samhandling: intern feil: {type(exc).__name__}: {exc} (kjør med --traceback for detaljer)",
-              file=sys.stderr)
+        _err(f"samhandling: intern feil: {type(exc).__name__}: {exc} (kjør med --traceback for detaljer)")
         return 2
+
+
+EXIT_PIPE = 141  # as a Unix tool stopped by SIGPIPE: never 0, so a closed pipe never looks clean
+
+
+def _out(text: str) -> None:
+    """Everything a command prints goes here: masked, valid UTF-8 (checks.report.write)."""
+    from .report import write
+    write(text)
+
+
+def _err(message: str) -> None:
+    """One line on stderr, whatever the message holds (an argument with a line break)."""
+    from .report import safe_text, write
+    try:
+        write(safe_text(message) + "\n", sys.stderr)
+    except (BrokenPipeError, OSError):  # pragma: no cover - nowhere left to say it
+        pass
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the flush at exit cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # pragma: no cover - stdout without a file descriptor
+        pass
 
 
 def _root(args) -> Path:
@@ -190,13 +219,13 @@ def cmd_check(args) -> int:
     fmt = args.format or default_format()
     color = fmt == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     files = len(repo.entries) + len({f.file for f in findings} - {e.file for e in repo.entries})
-    sys.stdout.write(REPORTERS[fmt](findings, files, color=color))
+    _out(REPORTERS[fmt](findings, files, color=color))
     return 1 if has_errors(findings) else 0
 
 
 def _today(args):
     import datetime
-    if not getattr(args, "today", None):
+    if getattr(args, "today", None) is None:
         return None
     try:
         return datetime.date.fromisoformat(args.today)
@@ -227,7 +256,7 @@ def cmd_diff(args) -> int:
     head_findings = analyse(head.repo, base=base.repo, today=today)
     report = changereport.REPORTS[args.format](comparison, base, head, base_findings, head_findings,
                                                diff.verdict(comparison))
-    sys.stdout.write(report)
+    _out(report)
     return 0
 
 
@@ -242,7 +271,7 @@ def cmd_explain(args) -> int:
         tip = f" Mente du `{close[0]}`?" if close else " Se `samhandling rules`."
         raise UsageError(f"ukjent regel `{args.rule}`.{tip}")
     sev = "feil" if rule.severity == "error" else "advarsel"
-    print(f"{rule.id} ({sev}): {rule.title}\n\n{_dedent(rule.doc)}")
+    _out(f"{rule.id} ({sev}): {rule.title}\n\n{_dedent(rule.doc)}" + "\n")
     return 0
 
 
@@ -250,8 +279,7 @@ def cmd_rules(args) -> int:
     from .model.findings import RULES
     _load_all_rules()
     width = max(map(len, RULES)) + 2
-    for rid in sorted(RULES):
-        print(f"{rid:{width}}{RULES[rid].title}")
+    _out("".join(f"{rid:{width}}{RULES[rid].title}\n" for rid in sorted(RULES)))
     return 0
 
 
@@ -280,7 +308,7 @@ def cmd_graph(args) -> int:
         raise UsageError(f"fant ingen meldingskjede eller rutine med id `{args.id}`.{tip}")
     types = {e.id: e for e in repo.of("message-type")}
     render = diagram.mermaid if args.format == "mermaid" else diagram.dot
-    sys.stdout.write(render(entry, types))
+    _out(render(entry, types))
     return 0
 
 
@@ -294,7 +322,7 @@ def cmd_new(args) -> int:
     except ScaffoldError as exc:
         raise UsageError(str(exc)) from None
     rel = path.relative_to(root).as_posix()
-    print(f"Skrev {rel}. Fyll inn alt som er merket «FYLL INN», og kjør `samhandling check`.")
+    _out(f"Skrev {rel}. Fyll inn alt som er merket «FYLL INN», og kjør `samhandling check`." + "\n")
     return 0
 
 
@@ -328,7 +356,7 @@ def cmd_list(args) -> int:
     if not (root / "procedures").is_dir():
         raise UsageError(f"fant ikke mappen `procedures/` i `{root}` eller over den; bruk -C MAPPE")
     rows = inventory.inventory(root)
-    sys.stdout.write(inventory.as_json(rows) if args.format == "json" else inventory.as_text(rows))
+    _out(inventory.as_json(rows) if args.format == "json" else inventory.as_text(rows))
     return 0
 
 

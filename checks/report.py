@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import os
+import re
+import sys
 from collections import Counter
 from typing import Callable
 
 from . import __version__
 from .model.findings import ERROR, RULES, SEVERITY_NB, Finding
+from .model.masking import dumps, mask, safe_unicode
 
 JSON_FORMAT_VERSION = 1
 
@@ -22,6 +24,31 @@ def summary_nb(findings: list[Finding], files: int) -> str:
             f"i {files} filer.")
 
 
+# Characters a terminal or a log would act on or hide: C0 and C1 controls (line breaks, ESC),
+# DEL, line and paragraph separators and bidi controls. The text formats show them escaped,
+# so a key or file name cannot forge a finding line, a workflow command or a terminal sequence.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def safe_text(value: str) -> str:
+    """One line of plain text: control characters escaped (`\\n`, `\\x1b`, `\\u2028`), bytes
+    that were not UTF-8 as `\\xNN`."""
+    value = safe_unicode(str(value))
+    if not _UNSAFE.search(value):
+        return value
+    return _UNSAFE.sub(lambda m: _NAMED.get(m.group()) or (f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                                                            else f"\\u{ord(m.group()):04x}"), value)
+
+
+def write(text: str, stream=None) -> None:
+    """The one way the program writes to stdout or stderr: masked (no valid personal identity
+    number leaves the program), valid UTF-8, flushed (a closed pipe shows here, inside main)."""
+    stream = stream or sys.stdout
+    stream.write(mask(safe_unicode(text)))
+    stream.flush()
+
+
 def text(findings: list[Finding], files: int, color: bool = False) -> str:
     def paint(code: str, s: str) -> str:
         return f"\033[{code}m{s}\033[0m" if color else s
@@ -30,9 +57,10 @@ def text(findings: list[Finding], files: int, color: bool = False) -> str:
     for f in findings:
         sev = SEVERITY_NB.get(f.severity, f.severity)
         sev = paint("31;1" if f.severity == ERROR else "33;1", sev)
-        lines.append(f"{paint('1', f.location())}: {sev} [{f.rule}] {f.message}")
+        location = f"{safe_text(f.file)}:{f.line}:{f.column}"
+        lines.append(f"{paint('1', location)}: {sev} [{f.rule}] {safe_text(f.message)}")
         if f.hint:
-            lines.append(f"    tips: {f.hint}")
+            lines.append(f"    tips: {safe_text(f.hint)}")
     lines.append(summary_nb(findings, files))
     return "\n".join(lines) + "\n"
 
@@ -50,9 +78,9 @@ def github(findings: list[Finding], files: int, color: bool = False) -> str:
     lines = []
     for f in findings:
         level = "error" if f.severity == ERROR else "warning"
-        message = f.message + (f" Tips: {f.hint}" if f.hint else "")
+        message = safe_text(f.message + (f" Tips: {f.hint}" if f.hint else ""))
         lines.append(
-            f"::{level} file={_escape_property(f.file)},line={f.line},col={f.column},"
+            f"::{level} file={_escape_property(safe_text(f.file))},line={f.line},col={f.column},"
             f"title={_escape_property(f.rule)}::{_escape_data(message)}")
     lines.append(summary_nb(findings, files))
     return "\n".join(lines) + "\n"
@@ -67,7 +95,7 @@ def as_json(findings: list[Finding], files: int, color: bool = False) -> str:
         "summary": {"files": files, "errors": counts.get(ERROR, 0), "warnings": counts.get("warning", 0)},
         "findings": [f.as_dict() for f in findings],
     }
-    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return dumps(data, indent=2, sort_keys=True) + "\n"
 
 
 def sarif(findings: list[Finding], files: int, color: bool = False) -> str:
@@ -109,7 +137,7 @@ def sarif(findings: list[Finding], files: int, color: bool = False) -> str:
             "results": results,
         }],
     }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return dumps(data, indent=2) + "\n"
 
 
 REPORTERS: dict[str, Callable] = {"text": text, "github": github, "json": as_json, "sarif": sarif}

@@ -2,6 +2,7 @@
 digits never are, and the report masks the number."""
 
 import random
+import re
 
 import pytest
 
@@ -93,3 +94,46 @@ def test_the_fast_candidate_pattern_finds_exactly_what_the_leading_look_behind_f
     for text in texts:
         assert [(m.start(), m.end()) for m in fast.finditer(text)] == \
             [(m.start(), m.end()) for m in slow.finditer(text)], repr(text)
+
+
+def test_the_guard_finds_at_least_what_the_candidate_pattern_finds():
+    """`identifiers.find` reads more spellings than the raw pattern; never fewer numbers."""
+    from checks.model.identifiers import CANDIDATE, find
+    rng = random.Random(1313)
+    numbers = generate("fødselsnummer", rng, 50)
+    for _ in range(3000):
+        number = rng.choice(numbers)
+        pieces = [rng.choice(["", " ", "."]) + c for c in number]
+        text = rng.choice(["", "x", "1", "12 ", "a.", "tlf "]) + "".join(pieces).lstrip(" .") + \
+            rng.choice(["", "x", " 1", ".", ".1", "\n"])
+        expected = {m.start() for m in CANDIDATE.finditer(text) if identity_kind(m.group().replace(" ", "").replace(".", ""))}
+        assert expected <= {offset for offset, _, _ in find(text)}, repr(text)
+
+
+def test_the_list_of_format_characters_matches_this_python():
+    import sys
+    import unicodedata
+
+    from checks.model.identifiers import FORMAT_CHARS
+    listed = re.compile(f"[{FORMAT_CHARS}]")
+    missing = [hex(cp) for cp in range(sys.maxunicode + 1)
+               if unicodedata.category(chr(cp)) == "Cf" and not listed.match(chr(cp))]
+    assert missing == []
+
+
+@pytest.mark.parametrize("spelling", [
+    lambda n: f"{n[:6]}\u00a0{n[6:]}", lambda n: f"{n[:6]}\u2009{n[6:]}", lambda n: f"{n[:6]}\u202f{n[6:]}",
+    lambda n: f"{n[:6]}\u200b{n[6:]}", lambda n: f"{n[:6]}\u00ad{n[6:]}", lambda n: f"{n[:6]}\n    {n[6:]}",
+    lambda n: "".join(chr(0xFF10 + int(c)) for c in n), lambda n: "".join(chr(0x0660 + int(c)) for c in n),
+    lambda n: n[:6] + "".join("⁰¹²³⁴⁵⁶⁷⁸⁹"[int(c)] for c in n[6:]), lambda n: f"{n[:6]}\u0301{n[6:]}",
+])
+def test_raw_text_in_every_spelling_a_reader_reads(spelling):
+    number = "31129956715"
+    (finding,) = scan_text("procedures/x.yaml", f"note: >-\n  ring {spelling(number)} i dag\n")
+    assert (finding.line, finding.column) == (2, 8) and "311299*****" in finding.message
+
+
+def test_file_names_are_scanned():
+    from checks.rules.privacy import scan_names
+    (finding,) = scan_names(["procedures/settings/31129956715.yaml", "procedures/settings/svarfrist.yaml"])
+    assert finding.file == "procedures/settings/31129956715.yaml" and "filnavnet" in finding.message

@@ -1,24 +1,33 @@
 """The personal-identifier guard and field checks the schemas cannot express.
 
 No patient's or staff member's identity number may ever land in this repository. The guard
-scans the raw text of every file the checks read, and the Markdown under docs/, for numbers
-that are valid Norwegian fødselsnummer, D-numbers, H-numbers or FH-numbers by their check
-digits, also when written with spaces or dots. The message masks the number.
+reads what readers read: the raw text of every file the checks read and the Markdown under
+docs/ (digits with single spaces or dots between them, and on lines with other characters
+also no-break and thin spaces, format characters and other digit forms), every loaded key
+and value after Unicode normalisation with every space and format character removed (so a
+YAML escape, a folded line or a no-break space cannot hide a number), and the file names.
+A number is valid by its check digits (`checks.model.identifiers`); the message shows only
+the first six digits, and every output masks the rest (`checks.model.masking`).
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from pathlib import Path
 
 from ..model.findings import ERROR, WARNING, Finding, rule
+from ..model.identifiers import CANDIDATE, CANDIDATE_SLOW, check_digit, find, identity_kind, show_masked  # noqa: F401
 from ..model.loader import iter_nodes
 
 R_PERSONAL_ID = rule("privacy.personal-id", ERROR, "Personnummer i depotet",
     """Teksten inneholder et tall som er et gyldig fødselsnummer, D-nummer, H-nummer eller
-    FH-nummer (kontrollsifrene stemmer). Ingen personopplysninger om pasienter eller ansatte
-    skal inn i depotet. Fjern tallet; meldingen viser bare de seks første sifrene.""")
+    FH-nummer (kontrollsifrene stemmer), slik en leser leser det: også skrevet med mellomrom,
+    punktum, hardt eller smalt mellomrom, usynlige tegn, andre sifferformer, YAML-escape
+    (`"\\x33..."`) eller brettet over to linjer. Ingen personopplysninger om pasienter eller
+    ansatte skal inn i depotet. Fjern tallet; meldingen viser bare de seks første sifrene, og
+    alt verktøyet skriver (funn, endringsrapporter, nettstedet) maskerer resten.""")
 R_ORGNR = rule("field.organisation-number", ERROR, "Ugyldig organisasjonsnummer",
     """Organisasjonsnummeret har feil kontrollsiffer (modulus 11 med vektene 3, 2, 7, 6, 5, 4, 3, 2).""")
 R_EMAIL = rule("field.email", ERROR, "Ugyldig e-postadresse",
@@ -27,87 +36,68 @@ R_PERSONAL_EMAIL = rule("field.personal-email", WARNING, "E-postadresse som ser 
     """Kontaktpunkter skal være funksjonelle (for eksempel `meldingsansvarlig@...`), ikke en
     persons adresse (`fornavn.etternavn@...`), så de ikke avhenger av én person.""")
 
-_W1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
-_W2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
-# 11 digits, optionally broken up by single spaces or dots, not part of a longer number
-# The look-behind stands after the first digit, not before it: a pattern that starts with a
-# digit lets the engine skip ahead to the next digit, a leading look-behind is tried at every
-# character (same matches, about three times faster; tests/test_privacy.py proves the former).
-_CANDIDATE_SLOW = r"(?<![\d.])\d(?:[ .]?\d){10}(?![\d]|\.\d)"
-_CANDIDATE = re.compile(r"\d(?<![\d.]\d)(?:[ .]?\d){10}(?![\d]|\.\d)")
+_CANDIDATE_SLOW = CANDIDATE_SLOW  # the pattern before #14's speed fix, kept for the equivalence test
+_CANDIDATE = CANDIDATE
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 _PERSONAL_LOCAL = re.compile(r"^[a-zæøå]{2,}\.[a-zæøå]{2,}(\.[a-zæøå]{2,})?$", re.IGNORECASE)
 _FUNCTIONAL_WORDS = ("post", "melding", "ikt", "support", "kundesenter", "service", "kontakt", "varsel",
                      "avvik", "samhandling", "sentral", "vakt", "drift", "hjelp")
+_HINT = "Fjern nummeret. Personopplysninger om pasienter eller ansatte skal aldri inn i depotet."
 
 
-def _check_digit(digits: list[int], weights: tuple) -> int | None:
-    k = 11 - sum(d * w for d, w in zip(digits, weights)) % 11
-    if k == 11:
-        return 0
-    return None if k == 10 else k
-
-
-def _check_digits_ok(digits: list[int]) -> bool:
-    k1 = _check_digit(digits[:9], _W1)
-    if k1 is None or k1 != digits[9]:
-        return False
-    k2 = _check_digit(digits[:10], _W2)
-    return k2 is not None and k2 == digits[10]
-
-
-def identity_kind(number: str) -> str | None:
-    """'fødselsnummer', 'D-nummer', 'H-nummer', 'FH-nummer' or None for an 11-digit string."""
-    if len(number) != 11 or not number.isdigit():
-        return None
-    digits = [int(c) for c in number]
-    if not _check_digits_ok(digits):
-        return None
-    if digits[0] in (8, 9):
-        return "FH-nummer"
-    day, month = int(number[:2]), int(number[2:4])
-    kind = "fødselsnummer"
-    if day > 40:
-        day, kind = day - 40, "D-nummer"
-    if month > 40:
-        month, kind = month - 40, "H-nummer" if kind == "fødselsnummer" else None
-    if kind is None or not (1 <= day <= 31 and 1 <= month <= 12):
-        return None
-    return kind
+def _finding(file: str, pos: tuple, number: str, kind: str, how: str = "", path: tuple = ()) -> Finding:
+    return R_PERSONAL_ID.at(file, pos, f"Teksten inneholder et gyldig {kind}{how} ({show_masked(number)}).",
+                            _HINT, path)
 
 
 @functools.lru_cache(maxsize=4096)
 def _scan_cached(file: str, text: str) -> tuple:
-    return tuple(_scan(file, text))
+    """((finding, ASCII digits), ...) for the raw text of one file."""
+    out = []
+    line_starts = None
+    for offset, number, kind in find(text):
+        if line_starts is None:
+            line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        line = bisect.bisect_right(line_starts, offset)
+        out.append((_finding(file, (line, offset - line_starts[line - 1] + 1), number, kind), number))
+    return tuple(out)
 
 
 def scan_text(file: str, text: str) -> list[Finding]:
     """Findings for every valid personal identifier in the text (cached by file and text)."""
-    return list(_scan_cached(file, text))
+    return [finding for finding, _ in _scan_cached(file, text)]
 
 
-def _scan(file: str, text: str) -> list[Finding]:
+def scan_values(doc) -> list[Finding]:
+    """Every loaded key and value, for the numbers the raw text does not show. The raw scan
+    already reads spaces of every kind, format characters, other digit forms and folded
+    lines; only an escape in a double-quoted scalar (`"\\x33..."`, `"...\\_..."`) makes a
+    loaded value differ from its source in a way that can hide a number, so only files with
+    a backslash are walked. Reported at the value (or the key)."""
+    if doc.data is None or "\\" not in doc.text:
+        return []
+    shown = {number for _, number in _scan_cached(doc.file, doc.text)}
     out = []
-    line_starts = None
-    for match in _CANDIDATE.finditer(text):
-        number = re.sub(r"[ .]", "", match.group())
-        kind = identity_kind(number)
-        if kind is None:
-            continue
-        if line_starts is None:
-            line_starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
-        offset = match.start()
-        line = _bisect(line_starts, offset)
-        column = offset - line_starts[line - 1] + 1
-        out.append(R_PERSONAL_ID.at(file, (line, column),
-            f"Teksten inneholder et gyldig {kind} ({number[:6]}*****).",
-            "Fjern nummeret. Personopplysninger om pasienter eller ansatte skal aldri inn i depotet."))
+    for path, value in iter_nodes(doc.data):
+        items = [(path + (key,), True, key) for key in value if isinstance(key, str)] \
+            if isinstance(value, dict) else [(path, False, value)] if isinstance(value, str) else []
+        for where, is_key, text in items:
+            for _, number, kind in find(text):
+                if number in shown:
+                    continue
+                shown.add(number)
+                pos = doc.key_position(where) if is_key else doc.position(where)
+                out.append(_finding(doc.file, pos, number, kind, " (i en nøkkel)" if is_key else "", where))
     return out
 
 
-def _bisect(starts: list[int], offset: int) -> int:
-    import bisect
-    return bisect.bisect_right(starts, offset)
+def scan_names(paths) -> list[Finding]:
+    """File names are read by every reviewer (and shown on the site as addresses)."""
+    out = []
+    for rel in paths:
+        for _, number, kind in find(rel):
+            out.append(_finding(rel, (1, 1), number, kind, " i filnavnet"))
+    return out
 
 
 def scan_docs(root: Path) -> list[Finding]:
@@ -127,7 +117,7 @@ def scan_docs(root: Path) -> list[Finding]:
 def orgnr_valid(number: str) -> bool:
     if len(number) != 9 or not number.isdigit():
         return False
-    k = _check_digit([int(c) for c in number[:8]], (3, 2, 7, 6, 5, 4, 3, 2))
+    k = check_digit([int(c) for c in number[:8]], (3, 2, 7, 6, 5, 4, 3, 2))
     return k is not None and k == int(number[8])
 
 
@@ -164,6 +154,8 @@ def check(repo) -> list[Finding]:
     out = []
     for doc in repo.documents:
         out += scan_text(doc.file, doc.text)
+        out += scan_values(doc)
+    out += scan_names(sorted({d.file for d in repo.documents} | {f.file for f in repo.findings}))
     schemas = repo.root / "schemas"
     if schemas.is_dir():
         for path in sorted(schemas.glob("*.json")):

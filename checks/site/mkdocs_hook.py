@@ -23,6 +23,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
 from checks.model.findings import ERROR
+from checks.model.masking import mask, mask_data
 from checks.rules.analysis import run_checks
 from checks.site.render import render
 
@@ -42,12 +43,16 @@ def on_config(config):
     if errors:
         listed = "\n".join(f"  {f.location()}: [{f.rule}] {f.message}" for f in errors[:MAX_LISTED])
         more = f"\n  … og {len(errors) - MAX_LISTED} til." if len(errors) > MAX_LISTED else ""
-        raise PluginError(
+        raise PluginError(mask(
             f"samhandling check fant {len(errors)} feil i {root}, så nettstedet bygges ikke:\n"
-            f"{listed}{more}\nRett feilene (se `samhandling check`) og bygg på nytt.")
+            f"{listed}{more}\nRett feilene (se `samhandling check`) og bygg på nytt."))
     site = render(repo, findings)
     from checks.export.model import site_files  # the model as open data, at data/ (#15)
     site.files.update(site_files(repo, findings))
+    # no valid personal identity number reaches a page, a title, a data file or the search index
+    site.pages = {path: mask(text) for path, text in site.pages.items()}
+    site.files = {path: mask(text) if isinstance(text, str) else text for path, text in site.files.items()}
+    site.nav = mask_data(site.nav)
     _SITE.clear()
     _SITE.update(root=root, site=site)
     config.nav = _nav(site.nav) + list(config.nav or [])
@@ -70,6 +75,25 @@ def on_files(files, config):
             files.remove(existing)
         files.append(File.generated(config, path, content=content))
     return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    return mask(markdown)  # the static pages under docs/ too
+
+
+def on_post_page(output, page, config):
+    return mask(output)  # the final HTML: titles, navigation, everything the theme adds
+
+
+def on_post_build(config):
+    """The search index is written by the search plugin after the pages: mask it as data."""
+    index = Path(config.site_dir) / "search" / "search_index.json"
+    if index.is_file():
+        import json
+        data = json.loads(index.read_text(encoding="utf-8"))
+        masked = mask_data(data)
+        if masked != data:
+            index.write_text(json.dumps(masked, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def on_serve(server, config, builder):
