@@ -341,12 +341,13 @@ def cmd_export(args) -> int:
         text = export.dumps(export.build_export(repo, findings))
         errors = sum(1 for f in findings if f.severity == ERROR)
         if errors:
-            print(f"samhandling: modellen har {errors} feil (se `samhandling check`); eksporten er skrevet, "
-                  "men bør ikke publiseres.", file=sys.stderr)
+            _err(f"samhandling: modellen har {errors} feil (se `samhandling check`); eksporten er skrevet, "
+                 "men bør ikke publiseres.")
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        from .model.masking import mask
+        Path(args.output).write_text(mask(text), encoding="utf-8")
     else:
-        sys.stdout.write(text)
+        _out(text)
     return 1 if any(f.severity == "error" for f in findings) else 0
 
 
@@ -372,9 +373,9 @@ def cmd_scenario(args) -> int:
         result = scenario.run(root, repo, path)
     except scenario.ScenarioError as exc:
         from .report import REPORTERS
-        sys.stdout.write(REPORTERS["text"](exc.findings, 1, color=False))
+        _out(REPORTERS["text"](exc.findings, 1, color=False))
         return 1
-    sys.stdout.write(scenario.render_json(result) if args.format == "json" else scenario.render_text(result))
+    _out(scenario.render_json(result) if args.format == "json" else scenario.render_text(result))
     return 1 if result["expected"] else 0
 
 
