@@ -255,6 +255,107 @@ def routine_renamed(r):
     _reopen_chain(r, "1.1.0")
 
 
+def adopted_back_to_draft(r):
+    r.edit(K, "status: adopted\n", "status: draft\n")
+    r.edit(K, "decision: oso-2026-01\n", "")
+
+
+def start_date_moved(r):
+    r.edit(K, 'effective: "2026-04-01"', 'effective: "2027-10-01"')
+
+
+def review_date_moved(r):
+    r.edit(K, 'review_by: "2028-03-01"', 'review_by: "2031-03-01"')
+
+
+def submitted_changed_without_bump(r):
+    r.edit(Q, "    title: Rett feilen og send meldingen på nytt\n", "    title: Rett feilen og send meldingen på nytt samme dag\n")
+
+
+def adopted_and_changed(r):
+    adopted_properly(r)
+    r.edit(Q, "    next: rett-opp\n    escalation:", "    next: slutt\n    escalation:")
+    r.edit(Q, """  - id: rett-opp
+    type: action
+    title: Rett feilen og send meldingen på nytt
+    actor: avsender
+    next: slutt
+""", "")
+
+
+def decision_edited(r):
+    r.edit(D, 'meeting_date: "2026-03-01"', 'meeting_date: "2026-02-01"')
+    r.edit(D, 'case_number: "3/26"', 'case_number: "4/26"')
+
+
+def same_id_two_kinds(r):
+    r.write("procedures/settings/feilsendt.yaml", """id: feilsendt
+title: Frist for å gi avsenderen beskjed om en feilsendt melding
+description: Hvor raskt mottakeren gir avsenderen beskjed når en melding er sendt feil.
+kind: duration
+proposed: PT2H
+status: submitted
+sources:
+  - title: Veiledning om feilsendte meldinger (eksempel)
+    url: https://example.org/feilsendt
+""")
+
+
+NEW_PARTY = """id: "5502"
+role: municipality
+name: Nykommune
+short_name: Nykommune
+municipality_number: "5502"
+service_addresses:
+  - role: sykepleietjeneste
+    name: Sykepleietjeneste, pleie- og omsorg
+  - role: legetjeneste
+    name: Legetjeneste, pleie- og omsorg
+  - role: saksbehandler
+    name: Saksbehandler, pleie, omsorg, rehab
+sources:
+  - title: Nykommune (eksempel)
+    url: https://example.org/nykommune
+"""
+
+
+def party_added(r):
+    r.write("procedures/parties/5502.yaml", NEW_PARTY)
+
+
+def party_removed(r):
+    r.remove(T)
+
+
+def merger(r):
+    r.remove(T)
+    r.remove("procedures/parties/5502.yaml")
+    r.write("procedures/parties/5599.yaml", NEW_PARTY.replace('"5502"', '"5599"').replace(
+        "Nykommune", "Storkommune").replace('municipality_number: "5599"\n',
+                                            'municipality_number: "5599"\nprevious_numbers: ["5501", "5502"]\n'))
+
+
+def revision_adopted(r):
+    r.edit(K, 'version: "1.1.0"\nstatus: submitted\n', 'version: "1.1.0"\nstatus: adopted\ndecision: oso-2026-04\n')
+    r.edit(K, 'effective: "2026-04-01"', 'effective: "2026-06-01"')
+    r.write("procedures/decisions/oso-2026-04.yaml", """id: oso-2026-04
+body: Overordnet samarbeidsorgan (OSO)
+case_number: "10/26"
+meeting_date: "2026-05-12"
+title: Kortere frist for helseopplysninger vedtas
+adopts:
+  - procedure: kjede
+    version: "1.1.0"
+sources:
+  - title: Møtebok for OSO (eksempel)
+    url: https://example.org/motebok
+""")
+
+
+def merger_prepare(r):
+    party_added(r)
+
+
 SCENARIOS = [
     Scenario("frist-endret", deadline_changed),
     Scenario("steg-lagt-til", step_added),
@@ -280,6 +381,17 @@ SCENARIOS = [
     Scenario("part-endret", party_changed),
     Scenario("gren-lagt-til", branch_added),
     Scenario("rutine-ny-id", routine_renamed),
+    Scenario("vedtatt-til-utkast", adopted_back_to_draft),
+    Scenario("startdato-flyttet", start_date_moved),
+    Scenario("revisjonsdato-flyttet", review_date_moved),
+    Scenario("til-behandling-endret", submitted_changed_without_bump),
+    Scenario("vedtatt-og-endret", adopted_and_changed),
+    Scenario("vedtak-endret", decision_edited),
+    Scenario("samme-id-to-typer", same_id_two_kinds),
+    Scenario("part-lagt-til", party_added),
+    Scenario("part-fjernet", party_removed),
+    Scenario("kommunesammenslaing", merger, prepare=merger_prepare),
+    Scenario("frist-endret-og-vedtatt", revision_adopted, prepare=deadline_changed),
 ]
 BY_NAME = {s.name: s for s in SCENARIOS}
 

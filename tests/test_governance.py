@@ -69,7 +69,7 @@ def test_every_governance_rule_has_a_failing_example(history):
     for base, head in revisions.values():
         seen |= {f.rule for f in findings(repo, base, head) if f.rule.startswith("governance.")}
     assert sorted(seen) == GOVERNANCE_RULES
-    assert len(GOVERNANCE_RULES) == 8
+    assert len(GOVERNANCE_RULES) == 15
 
 
 @pytest.mark.parametrize("name, expected", [
@@ -83,10 +83,21 @@ def test_every_governance_rule_has_a_failing_example(history):
     ("vedtak-fram-i-tid", ["governance.decision-in-future"]),
     ("vedtatt-slettet", ["governance.history-deleted"]),
     ("vedtak-slettet", ["governance.history-deleted"]),
-    ("vedtatt-ny-id", ["governance.history-deleted"]),
+    ("vedtatt-ny-id", ["governance.decision-edited", "governance.history-deleted"]),
     ("opphevet-endret", ["governance.history-deleted", "governance.references-repealed"]),
     ("revisjonsdato-passert", ["governance.review-overdue"]),
     ("gren-lagt-til", []),
+    ("vedtatt-til-utkast", ["governance.status-reverted"]),
+    ("startdato-flyttet", ["governance.adopted-dates-changed"]),
+    ("revisjonsdato-flyttet", ["governance.adopted-dates-changed"]),
+    ("til-behandling-endret", ["governance.submitted-changed"]),
+    ("vedtatt-og-endret", ["governance.adopted-with-changes"]),
+    ("vedtak-endret", ["governance.decision-edited"]),
+    ("samme-id-to-typer", ["governance.ambiguous-reference"]),
+    ("part-lagt-til", ["governance.parties-changed"]),
+    ("part-fjernet", ["governance.parties-changed"]),
+    ("kommunesammenslaing", ["governance.parties-changed"]),
+    ("frist-endret-og-vedtatt", []),
 ])
 def test_which_rules_each_change_breaks(history, name, expected):
     repo, revisions = history

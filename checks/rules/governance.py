@@ -22,6 +22,9 @@ from ..model.findings import ERROR, WARNING, Finding, rule
 from ..model.repository import Entry, Repository
 from ..model.vocabulary import PROCEDURE_KINDS, STATUS_NB, parse_date, procedures
 
+KIND_NB = {"chain": "meldingskjede", "routine": "rutine", "setting": "innstilling",
+           "message-type": "meldingstype"}
+
 R_VERSION = rule("governance.version-not-raised", ERROR, "Vedtatt prosedyre endret uten nytt versjonsnummer",
     """Innholdet i en prosedyre som er vedtatt i utgangspunktet (BASE), er endret, men
     versjonsnummeret er ikke høyere enn før. Hver endring i en vedtatt prosedyre gir en ny
@@ -60,6 +63,38 @@ R_REVIEW = rule("governance.review-overdue", WARNING, "Revisjonsdatoen er passer
     Prosedyren skal gjennomgås: sett ny revisjonsdato, eller send en ny versjon til
     behandling.""")
 
+R_REVERTED = rule("governance.status-reverted", ERROR, "Vedtatt prosedyre satt tilbake uten vedtak",
+    """En prosedyre som er vedtatt i utgangspunktet (BASE), har fått status `draft` eller
+    `submitted` uten nytt versjonsnummer. Bare et vedtak i OSO kan oppheve en vedtatt versjon;
+    en status i filen gjør det ikke, og den vedtatte versjonen gjelder fortsatt. Skal prosedyren
+    revideres, øk versjonen (den nye versjonen er da til behandling, og den vedtatte gjelder til
+    OSO har vedtatt den nye). Skal den ikke lenger gjelde, registrer et vedtak med `repeals` og
+    sett `status: repealed`.""")
+R_DATES = rule("governance.adopted-dates-changed", ERROR, "Datoene i et vedtak endret",
+    """Startdatoen (`effective`, gjelder fra) eller revisjonsdatoen (`review_by`) for en vedtatt
+    prosedyre er endret, men prosedyren viser fortsatt til det samme vedtaket. Datoene er en del
+    av det OSO vedtok; en ny dato krever et nytt vedtak (eller en ny versjon til behandling).""")
+R_SUBMITTED = rule("governance.submitted-changed", ERROR, "Versjonen til behandling endret uten nytt versjonsnummer",
+    """Innholdet i en prosedyre som er til behandling (`submitted`) i utgangspunktet, er endret,
+    men versjonsnummeret er det samme. OSO behandler en bestemt versjon; endres teksten, må den
+    få et nytt versjonsnummer, så det er klart hvilken tekst OSO har fått og vedtar.""")
+R_ADOPT_CHANGED = rule("governance.adopted-with-changes", ERROR, "Vedtatt og endret i samme endring",
+    """En prosedyre registreres som vedtatt, og innholdet endres i den samme endringen. OSO vedtok
+    teksten som lå til behandling; registrer vedtaket i én endring, og legg endringer i innholdet
+    fram som en ny versjon i en annen.""")
+R_DECISION_EDITED = rule("governance.decision-edited", ERROR, "Vedtak endret",
+    """Et registrert vedtak er endret. Vedtaksprotokollen er historikk og skal stemme med møteboken;
+    et nytt vedtak registreres som en ny fil. Er et vedtak registrert feil, rettes det etter
+    møteboken med en forklaring i pull-requesten, og vedlikeholderne godkjenner rettelsen.""")
+R_AMBIGUOUS = rule("governance.ambiguous-reference", ERROR, "Vedtaket viser til en id flere dokumenter har",
+    """Et vedtak vedtar eller opphever en prosedyre ved id, men flere dokumenter av ulike typer
+    (for eksempel en meldingskjede og en rutine) har den id-en. Det er da ikke klart hva OSO
+    vedtok. Gi dokumentene ulike id-er.""")
+R_PARTIES = rule("governance.parties-changed", WARNING, "Partene i avtalen endres",
+    """Når en part legges til i eller fjernes fra depotet, endrer det hvem tjenesteavtalen binder. Det
+    krever vedtak i OSO (og avtaler signert av partene). En kommunesammenslåing kjennes igjen på
+    `previous_numbers` i den nye kommunen.""")
+
 _VERSION = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
 
 
@@ -92,6 +127,26 @@ def check(repo: Repository, today: datetime.date | None = None) -> list[Finding]
     out += _decisions_in_future(repo, today)
     out += _references_to_repealed(repo)
     out += _review_overdue(repo, today)
+    out += _ambiguous_references(repo)
+    return out
+
+
+def _ambiguous_references(repo: Repository) -> list[Finding]:
+    kinds: dict = {}
+    for entry in repo.entries:
+        if entry.id and entry.kind not in ("decision", "agreement", "party"):
+            kinds.setdefault(entry.id, set()).add(entry.kind)
+    out = []
+    for entry in repo.of("decision"):
+        refs = [(("adopts", i, "procedure"), a.get("procedure")) for i, a in enumerate(entry.data.get("adopts") or [])
+                if isinstance(a, dict)]
+        refs += [(("repeals", i), pid) for i, pid in enumerate(entry.data.get("repeals") or [])]
+        for path, pid in refs:
+            if isinstance(pid, str) and len(kinds.get(pid, ())) > 1:
+                names = " og en ".join(KIND_NB.get(k, k) for k in sorted(kinds[pid]))
+                out.append(R_AMBIGUOUS.at(entry.file, entry.doc.position(path),
+                    f"Vedtaket `{entry.id}` viser til `{pid}`, men både en {names} har den id-en.",
+                    "Gi dokumentene ulike id-er, så vedtaket peker på ett dokument.", path))
     return out
 
 
@@ -197,10 +252,19 @@ def against_base(comparison) -> list[Finding]:
     """The rules that compare with a base, over the semantic comparison of the two revisions
     (`checks.review.diff.Comparison`)."""
     out = []
+    out += _parties_changed(comparison)
     for doc in comparison.docs:
         before = doc.before.data if doc.before else {}
         after = doc.after.data if doc.after else {}
         was = before.get("status")
+        if doc.kind == "decision" and doc.status == "changed" and doc.changes and doc.after is not None:
+            field = doc.changes[0].path.split(".")[0].split("[")[0]
+            where = (field,) if field in after else ()
+            out.append(R_DECISION_EDITED.at(doc.after.file, doc.after.doc.position(where),
+                f"Vedtaket `{doc.id}` er endret: {_first(doc.changes)}",
+                "Tilbakestill endringen, og registrer et nytt vedtak som en ny fil. Er vedtaket registrert feil, "
+                "rett det etter møteboken og forklar rettelsen i pull-requesten.", where))
+            continue
         if (doc.kind in PROCEDURE_KINDS and was in ("adopted", "repealed")) or doc.kind == "decision":
             if doc.status == "removed":
                 out.append(_history_removed(doc))
@@ -218,6 +282,10 @@ def against_base(comparison) -> list[Finding]:
             continue
         if doc.kind in PROCEDURE_KINDS and was == "adopted" and doc.after is not None and doc.after.valid:
             out += _adopted_changed(doc, before, after)
+            out += _adopted_status_or_dates(doc, before, after)
+        if (doc.kind in PROCEDURE_KINDS and doc.status == "changed" and doc.after is not None and doc.after.valid
+                and doc.content_changes):
+            out += _submitted_or_adopting(doc, before, after)
         if doc.kind == "setting" and was == "adopted" and doc.after is not None and doc.after.valid:
             changed = [ch for ch in doc.changes if ch.code in ("proposed", "value", "kind")]
             if changed and after.get("status") == "adopted" and after.get("decision") == before.get("decision"):
@@ -227,6 +295,17 @@ def against_base(comparison) -> list[Finding]:
                     "Sett `status: submitted` til OSO har vedtatt den nye verdien, eller vis til det nye vedtaket.",
                     ("decision",)))
     return out
+
+
+def _more(n: int) -> str:
+    return "" if n <= 0 else f" (og {n} endring til)" if n == 1 else f" (og {n} endringer til)"
+
+
+def _first(changes: list) -> str:
+    """The first change as a sentence, with how many more follow: «… (og 2 endringer til).»"""
+    text = changes[0].sentence.text()
+    more = _more(len(changes) - 1)
+    return text.rstrip(".") + more + "." if more else text
 
 
 def _what(doc) -> str:
@@ -254,8 +333,7 @@ def _adopted_changed(doc, before: dict, after: dict) -> list[Finding]:
     entry = doc.after
     needed = doc.needed_bump
     bump = bump_kind(before.get("version"), after.get("version"))
-    first = content[0].sentence.text()
-    more = f" (og {len(content) - 1} endringer til)" if len(content) > 1 else ""
+    first, more = _first(content), ""
     if bump in ("none", "lower"):
         old, new = before.get("version"), after.get("version")
         suggestion = _suggest(old, needed)
@@ -284,3 +362,87 @@ def _suggest(version, needed: str) -> str | None:
         return None
     major, minor, patch = parsed
     return f"{major}.{minor + 1}.0" if needed == "minor" else f"{major}.{minor}.{patch + 1}"
+
+
+def _adopted_status_or_dates(doc, before: dict, after: dict) -> list[Finding]:
+    out = []
+    entry = doc.after
+    bump = bump_kind(before.get("version"), after.get("version"))
+    status = after.get("status")
+    if status in ("draft", "submitted") and bump in ("none", "lower", "unknown") and not doc.content_changes:
+        out.append(R_REVERTED.at(entry.file, entry.doc.position(("status",)),
+            f"{_name(entry)} er vedtatt i versjon {before.get('version')} etter vedtaket `{before.get('decision')}`, "
+            f"men har fått status {STATUS_NB.get(status, status)} uten ny versjon. Den vedtatte versjonen gjelder "
+            "fortsatt; bare et vedtak i OSO kan oppheve den.",
+            "Sett `status: adopted` og `decision` tilbake. Skal prosedyren revideres, øk versjonen; skal den "
+            "ikke lenger gjelde, registrer et vedtak med `repeals` og sett `status: repealed`.", ("status",)))
+    if status == "adopted" and after.get("decision") == before.get("decision"):
+        for key, label in (("effective", "startdatoen (gjelder fra)"), ("review_by", "revisjonsdatoen")):
+            if before.get(key) != after.get(key):
+                path = (key,) if key in after else ("status",)
+                out.append(R_DATES.at(entry.file, entry.doc.position(path),
+                    f"I {_name(entry)} er {label} endret fra {before.get(key) or 'ingen'} til {after.get(key) or 'ingen'}, "
+                    f"men prosedyren viser fortsatt til vedtaket `{before.get('decision')}`, som fastsatte den.",
+                    f"Sett `{key}` tilbake til det OSO vedtok, eller vis til et nytt vedtak som endrer datoen.", path))
+    return out
+
+
+def _submitted_or_adopting(doc, before: dict, after: dict) -> list[Finding]:
+    out = []
+    entry = doc.after
+    was, now = before.get("status"), after.get("status")
+    first, more = _first(doc.content_changes), ""
+    if was == "submitted" and now == "submitted" and bump_kind(before.get("version"), after.get("version")) in (
+            "none", "lower"):
+        old = before.get("version")
+        suggestion = _suggest(old, doc.needed_bump)
+        out.append(R_SUBMITTED.at(entry.file, entry.doc.position(("version",)),
+            f"{_name(entry)} er til behandling i versjon {old}, og innholdet er endret uten nytt versjonsnummer. "
+            f"Endring: {first}{more}",
+            (f"Sett `version: \"{suggestion}\"`, så OSO ser at teksten til behandling er ny." if suggestion
+             else "Øk versjonsnummeret."), ("version",)))
+    if was in ("draft", "submitted") and now == "adopted":
+        out.append(R_ADOPT_CHANGED.at(entry.file, entry.doc.position(("status",)),
+            f"{_name(entry)} registreres som vedtatt, og innholdet endres i den samme endringen: {first}{more}",
+            "Registrer vedtaket for teksten som lå til behandling, og legg endringen fram som en ny versjon "
+            "i en egen pull request.", ("status",)))
+    return out
+
+
+def _party_name(entry: Entry) -> str:
+    name = entry.data.get("name")
+    return f"{name} ({entry.id})" if isinstance(name, str) else entry.id
+
+
+def _parties_changed(comparison) -> list[Finding]:
+    """Parties added, removed or renumbered, with a merger recognised from `previous_numbers`."""
+    added = [d for d in comparison.docs if d.kind == "party" and d.status in ("added", "renamed") and d.after]
+    removed = {d.before.id: d for d in comparison.docs if d.kind == "party" and d.status == "removed" and d.before}
+    renamed_from = {d.old_id: d for d in added if d.status == "renamed" and d.old_id}
+    out, explained = [], set()
+    for doc in added:
+        entry = doc.after
+        previous = [n for n in entry.data.get("previous_numbers") or [] if isinstance(n, str)]
+        merged = [n for n in previous if n in removed or n in renamed_from]
+        if merged:
+            explained |= set(merged)
+            names = " og ".join(_party_name((removed[n].before if n in removed else renamed_from[n].before))
+                                for n in merged)
+            message = (f"{names} slås sammen til {_party_name(entry)} (kjent igjen på `previous_numbers`). "
+                       "Det endrer hvem avtalen binder.")
+        elif doc.status == "renamed":
+            explained.add(doc.old_id)
+            message = (f"Parten `{doc.old_id}` får id `{doc.id}` ({_party_name(entry)}), uten at det gamle "
+                       "nummeret står i `previous_numbers`. Det endrer hvem avtalen binder.")
+        else:
+            message = f"{_party_name(entry)} blir part i avtalen. Det endrer hvem avtalen binder."
+        out.append(R_PARTIES.at(entry.file, (1, 1), message,
+            "Dette krever vedtak i OSO og en avtale signert av parten; vis til vedtaket i pull-requesten.", ()))
+    for number, doc in removed.items():
+        if number in explained:
+            continue
+        out.append(R_PARTIES.at(doc.before.file, (1, 1),
+            f"{_party_name(doc.before)} er ikke lenger part i avtalen. Det endrer hvem avtalen binder.",
+            "Dette krever vedtak i OSO; er kommunen slått sammen med en annen, før opp det gamle nummeret under "
+            "`previous_numbers` i den nye kommunen.", ()))
+    return out
