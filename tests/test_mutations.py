@@ -296,6 +296,20 @@ def mutants(repo) -> list[Mutant]:
                     if f != victim.file]
         out.append(Mutant("feilvei til rutine med feil", rid, break_routine))
 
+    # a pathway substitution loses its fallback while some party lacks the new address
+    parties = [e for e in repo.entries if e.kind == "party"]
+    for entry in [e for e in procedures if e.kind == "chain"]:
+        for pi, pathway in enumerate(entry.data.get("pathways") or []):
+            for si, sub in enumerate(pathway.get("substitutions") or []):
+                lacking = [p for p in parties if p.data.get("role") == "municipality" and sub["with"] not in
+                           {a["role"] for a in p.data.get("service_addresses", [])}]
+                if sub.get("fallback") and lacking:
+                    def drop_fallback(r, f=entry.file, pi=pi, si=si):
+                        e = _find(r, f)
+                        del e.data["pathways"][pi]["substitutions"][si]["fallback"]
+                        return [("message.pathway-address", e, ("pathways", pi, "substitutions", si, "with"))]
+                    out.append(Mutant("forløp uten reserveadresse", f"{entry.file}:{pathway['id']}", drop_fallback))
+
     # two routines of one category
     ordered = sorted(routines.values(), key=lambda e: e.file)
     def duplicate_category(r, first=ordered[0], second=ordered[1]):
@@ -395,3 +409,168 @@ def test_every_mutant_is_caught_at_the_right_place(shipped, capsys):
     graph_rules = {rid for rid in RULES if rid.split(".")[0] in ("graph", "message", "deadline", "failure", "repo")}
     graph_rules |= {"coverage.uncovered", "ref.unknown"}
     assert graph_rules <= killed, sorted(graph_rules - killed)
+
+
+# -- path obligations: every constraint kind broken on purpose ------------------------------
+
+from checks.rules import paths  # noqa: E402
+
+from conftest import CASES  # noqa: E402
+
+
+def _redirect(entry, old, new):
+    """Every edge into step `old` now goes to `new`."""
+    for other in _steps(entry):
+        if other.get("next") == old:
+            other["next"] = new
+        if other.get("default") == old:
+            other["default"] = new
+        for b in other.get("branches", []) or []:
+            if b["next"] == old:
+                b["next"] = new
+
+
+def _skip(entry, sids):
+    """Bypass the steps `sids` (their predecessors go straight to what followed them)."""
+    for sid in sids:
+        step = next(s for s in _steps(entry) if s["id"] == sid)
+        after = _successor(step)
+        if after and after not in sids:
+            _redirect(entry, sid, after)
+
+
+def _stamp(step, selector):
+    """Make a step match a selector (the kind of damage that makes A or B appear)."""
+    if "event" in selector:
+        step["event"] = selector["event"]
+    elif "message_type" in selector and step.get("type") == "message":
+        step["message_type"] = selector["message_type"]
+    else:
+        return False
+    return True
+
+
+def constraint_mutants(repo):
+    """(kind, where, apply) for each constraint: apply(repo) damages the procedure so that the
+    constraint no longer holds and returns (procedure file, kind)."""
+    out = []
+    for pid, rows in paths.results(repo).items():
+        for row in rows:
+            c, entry = row.constraint, row.procedure
+            pg = build(entry)
+            A, B = paths.matches(pg, c.a), paths.matches(pg, c.b)
+            if c.b and c.b.get("answers"):
+                B = {b for a in A for b in paths.matches(pg, c.b, activation=a)}
+            live = paths._live(pg)
+            f = entry.file
+            if c.kind == "existence" and "event" in c.a and A:
+                def apply(r, f=f, gone=sorted(A)):  # the event is no longer recorded on its steps
+                    for st in _steps(_find(r, f)):
+                        if st["id"] in gone:
+                            del st["event"]
+                out.append((c.kind, f"{pid}:{c.id}", apply, f))
+            elif c.kind in ("response", "existence") and (B if c.kind == "response" else A):
+                gone = sorted(B if c.kind == "response" else A)
+                def apply(r, f=f, gone=gone):
+                    _skip(_find(r, f), set(gone))
+                out.append((c.kind, f"{pid}:{c.id}", apply, f))
+            elif c.kind == "precedence" and A and not (A & {pg.start}):
+                def apply(r, f=f, gone=sorted(A)):
+                    _skip(_find(r, f), set(gone))
+                out.append((c.kind, f"{pid}:{c.id}", apply, f))
+            elif c.kind == "chain-response":
+                for a in sorted(A & live):
+                    step = pg.steps[a][1]
+                    if not step.get("next"):
+                        continue
+                    def apply(r, f=f, a=a):
+                        e = _find(r, f)
+                        st = next(s for s in _steps(e) if s["id"] == a)
+                        n = len(_steps(e))
+                        _steps(e).append({"id": "innskutt-steg", "type": "action", "title": "Innskutt",
+                                          "next": st["next"]})
+                        e.doc.positions[("steps", n)] = (10_000, 5)
+                        st["next"] = "innskutt-steg"
+                    out.append((c.kind, f"{pid}:{c.id}", apply, f))
+                    break
+            elif c.kind == "not-coexistence":
+                pairs = [(x, y) for a in sorted(A & live) for b in sorted(B & live) for x, y in ((a, b), (b, a))
+                         if pg.steps[x][1].get("next") and pg.steps[x][1].get("type") != "decision"]
+                if pairs:
+                    def apply(r, f=f, a=pairs[0][0], b=pairs[0][1]):
+                        e = _find(r, f)
+                        next(s for s in _steps(e) if s["id"] == a)["next"] = b
+                    out.append((c.kind, f"{pid}:{c.id}", apply, f))
+            elif c.kind in ("absence", "exactly-once"):
+                after = sorted((paths.nx.descendants(pg.graph, min(A, key=lambda s: pg.steps[s][0])) if A and
+                                c.kind == "exactly-once" else live) - A - set(pg.ends) - {pg.start},
+                               key=lambda s: pg.steps[s][0])
+                target = next((s for s in after if _stamp(copy.deepcopy(pg.steps[s][1]), c.a)), None)
+                if target:
+                    def apply(r, f=f, target=target, sel=c.a):
+                        e = _find(r, f)
+                        _stamp(next(s for s in _steps(e) if s["id"] == target), sel)
+                    out.append((c.kind, f"{pid}:{c.id}", apply, f))
+            elif c.kind == "possible" and c.without:
+                W = paths.matches(pg, c.without)
+                ws = [w for w in sorted(W & live) if pg.steps[w][1].get("next")
+                      and pg.steps[w][1].get("type") != "decision"]
+                if ws and A:
+                    def apply(r, f=f, w=ws[0], A=sorted(A)):
+                        e = _find(r, f)
+                        for a in A:  # every way into A now passes w first
+                            _redirect(e, a, w)
+                        next(s for s in _steps(e) if s["id"] == w)["next"] = A[0]
+                    out.append((c.kind, f"{pid}:{c.id}", apply, f))
+    return out
+
+
+def _witness_ok(kind, walk, at, pg, c):
+    """The counterexample is a real walk from start to an end that breaks the constraint."""
+    if kind == "possible":  # the shortest way to A there is, and it passes `without` first
+        W = paths.matches(pg, c.without)
+        return not walk or (walk[0] == pg.start and walk[-1] == at and bool(set(walk) & W))
+    if not walk or walk[0] != pg.start or walk[-1] not in pg.ends:
+        return False
+    if any(not pg.graph.has_edge(u, v) for u, v in zip(walk, walk[1:])):
+        return False
+    A, B = paths.matches(pg, c.a), paths.matches(pg, c.b, activation=at)
+    i = walk.index(at) if at in walk else -1
+    return {
+        "response": lambda: at in A and not (set(walk[i + 1:]) & B),
+        "precedence": lambda: at in B and not (set(walk[:i]) & A),
+        "chain-response": lambda: at in A,
+        "not-coexistence": lambda: bool(set(walk) & A) and bool(set(walk) & B),
+        "existence": lambda: not (set(walk) & A),
+        "absence": lambda: bool(set(walk) & A),
+        "exactly-once": lambda: sum(1 for s in walk if s in A) != 1,
+        "possible": lambda: True,
+    }[kind]()
+
+
+@pytest.mark.parametrize("source", ["shipped", "paths-hold"])
+def test_every_constraint_kind_broken_is_caught_with_a_true_counterexample(source, tmp_path, capsys):
+    from test_cases import materialise
+    root = ROOT if source == "shipped" else materialise(CASES / "paths-hold", tmp_path)
+    base = load_repository(root)
+    assert all(r.holds for rows in paths.results(base).values() for r in rows)
+    kinds, survivors = set(), []
+    made = constraint_mutants(base)
+    for kind, where, apply, file in made:
+        repo = Repository(base.root, list(base.entries), list(base.findings))
+        repo.shared = {id(e) for e in base.entries}
+        apply(repo)
+        found = [f for f in analyse(repo) if f.rule == f"path.{kind}" and f.file == file]
+        broken = [r for rows in paths.results(repo).values() for r in rows
+                  if not r.holds and r.constraint.kind == kind and r.procedure.file == file]
+        ok = found and broken and all(_witness_ok(kind, r.counterexample, r.at, build(r.procedure), r.constraint)
+                                      for r in broken)
+        if not ok:
+            survivors.append(f"{kind} [{where}]")
+        kinds.add(kind)
+    with capsys.disabled():
+        print(f"\n{source}: {len(made)} veikravmutanter, {len(made) - len(survivors)} fanget: "
+              + ", ".join(sorted(kinds)))
+    assert survivors == []
+    if source == "paths-hold":
+        assert kinds == set(paths.KINDS)

@@ -46,6 +46,11 @@ R_ADDRESS = rule("message.address", ERROR, "Feil tjenesteadresse",
     """Avsenderadressen skal høre til avsenderens partsrolle og mottakeradressen til
     mottakerens, og meldingstypen skal kunne adresseres dit (i hvert forløp, etter
     adressebytter).""")
+R_PATHWAY_ADDRESS = rule("message.pathway-address", ERROR, "Forløpet sender til en adresse partene ikke har",
+    """Et forløp bytter en tjenesteadresse med en annen (for eksempel sykepleietjeneste med psykisk
+    helsetjeneste). Har en part ikke registrert den nye adressen og byttet ingen reserveadresse
+    (`fallback`), går meldingen til en adresse som ikke finnes: det er en feil. Med reserve er det
+    en advarsel som sier hvor mange parter som bruker reserven.""")
 R_WITHDRAWN = rule("message.withdrawn", ERROR, "Meldingstypen er trukket tilbake",
     """En meldingstype med status `withdrawn` kan ikke brukes.""")
 R_PHASING_OUT = rule("message.phasing-out", WARNING, "Meldingstypen utfases",
@@ -327,6 +332,45 @@ def messages(pg: ProcedureGraph, message_types: dict) -> list[Finding]:
     return out
 
 
+def pathway_addresses(repo: Repository) -> list[Finding]:
+    """Every address a pathway substitutes in must exist at each party of that role, or have a
+    fallback the party has."""
+    out = []
+    parties = repo.of("party")
+    for chain in repo.of("chain"):
+        for i, pathway in enumerate(chain.data.get("pathways") or []):
+            for j, sub in enumerate(pathway.get("substitutions") or []):
+                new, fallback = sub.get("with"), sub.get("fallback")
+                role = next((r for r, allowed in ALLOWED_ADDRESSES.items() if new in allowed), None)
+                of_role = [p for p in parties if p.data.get("role") == role]
+                has = lambda p, a: a in {x.get("role") for x in p.data.get("service_addresses") or []}  # noqa: E731
+                lacking = [p for p in of_role if not has(p, new)]
+                if not lacking:
+                    continue
+                names = [p.data.get("short_name") or p.data.get("name") or p.id for p in lacking]
+                shown = ", ".join(names[:5]) + (f" og {len(names) - 5} til" if len(names) > 5 else "")
+                path = ("pathways", i, "substitutions", j)
+                pos = chain.doc.position(path + ("with",))
+                title = pathway.get("title", pathway.get("id"))
+                stuck = [p for p in lacking if not fallback or not has(p, fallback)]
+                if stuck:
+                    stuck_names = ", ".join((p.data.get("short_name") or p.data.get("name") or p.id)
+                                            for p in stuck[:5])
+                    more = f" og {len(stuck) - 5} til" if len(stuck) > 5 else ""
+                    out.append(R_PATHWAY_ADDRESS.at(chain.file, pos,
+                        f"Forløpet «{title}» sender til `{new}`, men {stuck_names}{more} har ikke den adressen"
+                        + (f" og heller ikke reserven `{fallback}`." if fallback else " og det finnes ingen reserve."),
+                        "Gi byttet en `fallback` som alle parter har, eller registrer adressen hos partene.",
+                        path + ("with",)))
+                else:
+                    out.append(R_PATHWAY_ADDRESS.at(chain.file, pos,
+                        f"{len(lacking)} av {len(of_role)} parter ({shown}) har ikke `{new}`; forløpet «{title}» "
+                        f"bruker reserven `{fallback}` for dem.",
+                        "Registrer adressen hos partene når den finnes i Adresseregisteret.", path + ("with",),
+                        severity=WARNING))
+    return out
+
+
 def _answers(pg: ProcedureGraph, sid: str, step: dict, mtype: Entry, message_types: dict) -> list[Finding]:
     e, out = pg.entry, []
     answered = step.get("answers")
@@ -536,5 +580,6 @@ def check(repo: Repository) -> list[Finding]:
         out += failure_paths(pg, routines, unsound)
     refs = reference_graph(repo)
     out += repository_rules(repo, refs)
+    out += pathway_addresses(repo)
     out += coverage_rules(repo, refs)
     return out
