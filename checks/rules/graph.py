@@ -364,8 +364,8 @@ def pathway_addresses(repo: Repository) -> list[Finding]:
                         path + ("with",)))
                 else:
                     out.append(R_PATHWAY_ADDRESS.at(chain.file, pos,
-                        f"{len(lacking)} av {len(of_role)} parter ({shown}) har ikke `{new}`; forløpet «{title}» "
-                        f"bruker reserven `{fallback}` for dem.",
+                        f"Forløpet «{title}» bruker reserven `{fallback}` for {len(lacking)} av {len(of_role)} "
+                        f"parter ({shown}), som ikke har `{new}`.",
                         "Registrer adressen hos partene når den finnes i Adresseregisteret.", path + ("with",),
                         severity=WARNING))
     return out
