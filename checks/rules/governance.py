@@ -134,7 +134,7 @@ def check(repo: Repository, today: datetime.date | None = None) -> list[Finding]
 def _ambiguous_references(repo: Repository) -> list[Finding]:
     kinds: dict = {}
     for entry in repo.entries:
-        if entry.id and entry.kind not in ("decision", "agreement", "party"):
+        if entry.id and entry.kind in PROCEDURE_KINDS + ("setting",):  # what a decision can adopt
             kinds.setdefault(entry.id, set()).add(entry.kind)
     out = []
     for entry in repo.of("decision"):
