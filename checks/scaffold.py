@@ -1,8 +1,10 @@
-"""`samhandling new KIND ID`: a schema-valid draft to start from.
+"""`samhandling new KIND ID`: a draft a newcomer can finish.
 
-Every value a person must supply is written as `FYLL INN: ...`, which the rule
-`content.placeholder` reports with its position until it is replaced. An existing file is
-never overwritten.
+Every value a person must supply or decide is written as `FYLL INN: ...` (also dates, choices
+and references, so no default passes if forgotten), which the rule `content.placeholder`
+reports with its position until it is replaced, and nothing else reports at that node. The
+first line tells the YAML language server (VS Code and others) the file's schema, so the
+editor shows the Norwegian help for every field. An existing file is never overwritten.
 """
 
 from __future__ import annotations
@@ -22,6 +24,10 @@ ALIASES = {
     "setting": "setting", "innstilling": "setting",
 }
 FOLDER_OF = {kind: folder for folder, kind in FOLDERS.items()}
+# the enum of routine.schema.json's `category`, in the order a new routine would most likely need
+ROUTINE_CATEGORIES = ("deviation", "downtime-monitoring", "manual-fallback", "misdirected", "apprec-follow-up",
+                      "urgent-dialog", "new-message-types", "message-responsible", "video", "video-clinical-plan",
+                      "video-competence-plan", "record-access")
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 _SOURCE = f"""sources:
@@ -42,9 +48,8 @@ summary: "{PLACEHOLDER}: hva prosedyren sikrer"
 version: "0.1.0"
 status: draft
 owner: "{PLACEHOLDER}: rollen som forvalter prosedyren"
-# {PLACEHOLDER}: forpliktelsene prosedyren oppfyller, for eksempel "5.1.d.4"
 fulfils:
-  - "0"
+  - "{PLACEHOLDER}: forpliktelsen i avtalen prosedyren oppfyller, for eksempel 5.1.d.4"
 """
 
 TEMPLATES = {
@@ -62,28 +67,31 @@ service_addresses:
 """ + _SOURCE,
     "message-type": f"""name: "{PLACEHOLDER}: meldingens norske navn"
 standard: "{PLACEHOLDER}: standard og dokumentnummer"
-version: "1.0"
+version: "{PLACEHOLDER}: versjonen av standarden, for eksempel 1.6"
 directions:
-  - from: health-trust
-    to: municipality
+  - from: "{PLACEHOLDER}: health-trust eller municipality"
+    to: "{PLACEHOLDER}: municipality eller health-trust"
 apprec: true
-regulation_status: recommended
+regulation_status: "{PLACEHOLDER}: mandatory, recommended, phasing-out eller withdrawn"
 """ + _SOURCE,
     "chain": _META + _STEPS + _SOURCE,
-    "routine": _META + f"""category: deviation
+    "routine": _META + f"""category: {{category}}
 roles:
   - id: ansvarlig
     title: "{PLACEHOLDER}: rollens navn"
     party: both
 """ + _STEPS + _SOURCE,
     "decision": f"""body: OSO
-case_number: "{PLACEHOLDER}"
-meeting_date: "2000-01-01"
+case_number: "{PLACEHOLDER}: saksnummeret"
+meeting_date: "{PLACEHOLDER}: møtedatoen, ÅÅÅÅ-MM-DD"
 title: "{PLACEHOLDER}: hva vedtaket gjelder"
+adopts:
+  - procedure: "{PLACEHOLDER}: id-en til prosedyren som vedtas"
+    version: "{PLACEHOLDER}: versjonen som vedtas, for eksempel 1.0.0"
 """ + _SOURCE,
     "setting": f"""title: "{PLACEHOLDER}: kort navn"
 description: "{PLACEHOLDER}: hva verdien styrer"
-kind: duration
+kind: "{PLACEHOLDER}: duration (en varighet) eller text"
 status: submitted
 """,
 }
@@ -93,8 +101,30 @@ class ScaffoldError(Exception):
     """A reason not to write the draft (Norwegian, shown as a usage error)."""
 
 
-def draft(kind: str, doc_id: str) -> tuple[str, str]:
-    """(relative path, YAML text) for a new draft document."""
+def free_category(root: Path | None) -> str:
+    """The first routine category no routine in force or proposed uses, so a new draft never
+    collides with an existing one; a placeholder when every category is taken."""
+    taken = set()
+    folder = Path(root) / "procedures" / "routines" if root is not None else None
+    if folder is not None and folder.is_dir():
+        from .model.loader import load_bytes
+        for path in sorted(folder.glob("*.yaml")):
+            try:
+                data = load_bytes(path.name, path.read_bytes()).data
+            except OSError:
+                continue
+            if isinstance(data, dict) and data.get("status") != "repealed":
+                taken.add(data.get("category"))
+    for category in ROUTINE_CATEGORIES:
+        if category not in taken:
+            return category
+    return f'"{PLACEHOLDER}: kategorien (alle er i bruk; en ny rutine erstatter en som oppheves)"'
+
+
+def draft(kind: str, doc_id: str, root: Path | None = None) -> tuple[str, str]:
+    """(relative path, YAML text) for a new draft document. Every value a person must decide is
+    a `FYLL INN` placeholder (reported as `content.placeholder` and nothing else); `root` lets a
+    routine draft pick a category no other routine has."""
     canonical = ALIASES.get(kind)
     if canonical is None:
         raise ScaffoldError(f"ukjent dokumenttype `{kind}`; bruk en av: " + ", ".join(sorted(set(ALIASES))))
@@ -105,12 +135,14 @@ def draft(kind: str, doc_id: str) -> tuple[str, str]:
         raise ScaffoldError(f"id-en `{doc_id}` passer ikke: bruk små bokstaver, tall og bindestrek")
     schema = f"../../schemas/{canonical}.schema.json"
     body = TEMPLATES[canonical].replace("{id}", doc_id)
+    if canonical == "routine":
+        body = body.replace("{category}", free_category(root))
     text = f"# yaml-language-server: $schema={schema}\nid: \"{doc_id}\"\n{body}"
     return f"procedures/{FOLDER_OF[canonical]}/{doc_id}.yaml", text
 
 
 def write_draft(root: Path, kind: str, doc_id: str) -> Path:
-    rel, text = draft(kind, doc_id)
+    rel, text = draft(kind, doc_id, root)
     path = root / rel
     path.parent.mkdir(parents=True, exist_ok=True)
     try:

@@ -24,9 +24,21 @@ def analyse(repo: Repository, today: datetime.date | None = None) -> list[Findin
     findings.extend(paths.check(repo))
     findings.extend(privacy.check(repo))
     findings.extend(situations.check(repo))
-    findings.extend(content.placeholders(repo))
+    marked = content.placeholders(repo)
+    findings.extend(marked)
     findings.extend(governance.check(repo, today=today))
+    findings = _placeholders_first(findings, marked)
     return sort_findings(findings)
+
+
+def _placeholders_first(findings: list[Finding], marked: list[Finding]) -> list[Finding]:
+    """A value still marked `FYLL INN` (a draft from `samhandling new`) is reported once, as a
+    placeholder: not also as a wrong form, a wrong value or an unknown reference at the same node."""
+    if not marked:
+        return findings
+    at = {(f.file, f.path) for f in marked}
+    return [f for f in findings
+            if (f.file, f.path) not in at or not (f.rule.startswith("schema.") or f.rule == "ref.unknown")]
 
 
 def run_checks(root: Path, reader=None, today: datetime.date | None = None) -> tuple[Repository, list[Finding]]:
