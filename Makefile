@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: all check site test test-fast chromium bench fuzz clean
+.PHONY: all check site test test-fast chromium editor-tools bench fuzz clean
 
 all: site
 
@@ -25,7 +25,14 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends chromium; }
 
-test: $(BIN)/samhandling chromium
+# The YAML language server VS Code runs, for the editor test (tests/test_editor.py), from the lock file.
+LSP := tools/yaml-language-server/node_modules/.bin/yaml-language-server
+editor-tools: $(LSP)
+$(LSP): tools/yaml-language-server/package.json tools/yaml-language-server/package-lock.json
+	cd tools/yaml-language-server && npm ci --no-audit --no-fund
+	touch $@
+
+test: $(BIN)/samhandling chromium editor-tools
 	$(BIN)/python -m pytest -q
 
 # Everything but the browser tests, for before each commit.
