@@ -111,3 +111,25 @@ def test_the_site_publishes_the_export_and_its_schema_side_by_side():
     assert set(files) == {export.PUBLISHED, export.PUBLISHED_SCHEMA}
     assert export.PUBLISHED.rsplit("/", 1)[0] == export.PUBLISHED_SCHEMA.rsplit("/", 1)[0]
     assert json.loads(files[export.PUBLISHED])["$schema"] == export.PUBLISHED_SCHEMA.rsplit("/", 1)[1]
+
+
+def test_the_version_in_force_is_exported_with_its_steps_as_adopted(tmp_path):
+    """A vendor reads the steps in force, not the draft on main (lifecycle, read from git)."""
+    from gitrepos import TODAY, make_repo
+    from test_lifecycle import revise
+
+    repo = make_repo(tmp_path)
+    revise(repo)  # 1.1.0 submitted with a new deadline; 1.0.0 stays in force
+    loaded, findings = run_checks(repo.path)
+    data = json.loads(export.dumps(export.build_export(loaded, findings, today=TODAY)))
+    assert [e.message for e in validator().iter_errors(data)] == []
+    chain = next(p for p in data["procedures"] if p["id"] == "kjede")
+    life = chain["lifecycle"]
+    assert chain["in_force"] and life["state"] == "in-force"
+    assert life["in_force"]["version"] == "1.0.0" and life["in_force"]["decision"]["case_number"]
+    adopted = {s["id"]: s for s in life["in_force"]["steps"]}
+    current = {s["id"]: s for s in chain["steps"]}
+    assert adopted["helseopplysninger"]["deadline"]["within"] == "PT12H"
+    assert current["helseopplysninger"]["deadline"]["within"] == "PT6H"
+    assert life["pending"]["version"] == "1.1.0" and life["pending"]["changes"]
+    assert life["history"][0]["action"] == "adopted"

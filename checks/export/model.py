@@ -122,7 +122,42 @@ def _step(step: dict, index: int, entry, types: dict, routines: dict, settings: 
     return out
 
 
-def _procedure(entry, types, routines, settings, decisions, covered, constraint_results) -> dict:
+def _decision(ref) -> dict | None:
+    if ref is None:
+        return None
+    return {"id": ref.id, "case_number": ref.case_number, "meeting_date": ref.meeting_date, "title": ref.title}
+
+
+def _version(adopted, steps_of) -> dict | None:
+    """A version adopted by a decision, with its steps as adopted (null when its text is missing)."""
+    if adopted is None:
+        return None
+    return {"version": adopted.version, "decision": _decision(adopted.decision), "valid_from": adopted.valid_from,
+            "commit": adopted.commit, "source": adopted.source,
+            "title": adopted.entry.data.get("title") if adopted.entry is not None else None,
+            "steps": steps_of(adopted.entry, adopted.repository) if adopted.entry is not None else None}
+
+
+def _lifecycle(lc, repo: Repository, cache: dict, steps_of) -> dict:
+    from ..review.revision import pending_changes, summary_nb
+    pending = None
+    if lc.pending is not None:
+        changes = pending_changes(lc, repo, cache)
+        pending = {"version": lc.pending.version, "status": lc.pending.status, "status_nb": lc.pending.status_nb,
+                   "summary_nb": summary_nb(changes) if changes is not None else None,
+                   "changes": [{"text": c.text, "substantive": c.substantive} for c in changes or []]}
+    return {
+        "state": lc.state,
+        "in_force": _version(lc.in_force, steps_of),
+        "upcoming": _version(lc.upcoming, steps_of),
+        "pending": pending,
+        "repealed": _decision(lc.repealed),
+        "history": [{"action": e.action, "version": e.version, "decision": _decision(e.decision),
+                     "valid_from": e.valid_from, "valid_until": e.valid_until} for e in lc.history],
+    }
+
+
+def _procedure(entry, types, routines, settings, decisions, covered, constraint_results, lifecycle=None) -> dict:
     data = entry.data
     pg = build(entry)
     status = data.get("status")
@@ -131,7 +166,8 @@ def _procedure(entry, types, routines, settings, decisions, covered, constraint_
         "id": entry.id, "kind": entry.kind, "kind_nb": KIND_NB[entry.kind], "file": entry.file,
         "title": data.get("title"), "summary": data.get("summary"), "version": data.get("version"),
         "status": status, "status_nb": STATUS_NB.get(status, status),
-        "in_force": status == "adopted" and decision is not None,
+        "in_force": (lifecycle["state"] == "in-force") if lifecycle is not None
+                     else (status == "adopted" and decision is not None),
         "decision": ({"id": decision.id, "case_number": decision.data.get("case_number"),
                       "meeting_date": decision.data.get("meeting_date"), "title": decision.data.get("title")}
                      if decision is not None else None),
@@ -145,6 +181,7 @@ def _procedure(entry, types, routines, settings, decisions, covered, constraint_
         "steps": [_step(step, i, entry, types, routines, settings)
                   for i, step in enumerate(data.get("steps") or []) if isinstance(step, dict)],
         "path_obligations": constraint_results.get(entry.id, []),
+        "lifecycle": lifecycle,
         "data": data,
     }
     return out
@@ -173,8 +210,10 @@ def _summary(findings: list[Finding], documents: int) -> dict:
             "rules": dict(sorted(by_rule.items()))}
 
 
-def build_export(repo: Repository, findings: list[Finding]) -> dict:
-    """The export document (plain JSON data) for a loaded and checked repository."""
+def build_export(repo: Repository, findings: list[Finding], today=None, with_lifecycle: bool = True) -> dict:
+    """The export document (plain JSON data) for a loaded and checked repository. With the
+    lifecycle (checks/model/lifecycle.py), each procedure says which version is in force (its
+    steps as adopted, read from git), which is upcoming and what a pending revision changes."""
     types = {e.id: e for e in repo.of("message-type")}
     routines = {e.id: e for e in repo.of("routine")}
     settings = {e.id: e for e in repo.of("setting")}
@@ -222,7 +261,22 @@ def build_export(repo: Repository, findings: list[Finding]) -> dict:
             "answer": (d.get("answer") or {}).get("message_type"),
             "file": e.file, "data": d,
         })
-    procs = [_procedure(e, types, routines, settings, decisions, covered, results)
+    lifecycles: dict = {}
+    if with_lifecycle:
+        from ..model.lifecycle import lifecycles as read_lifecycles
+        lifecycles = read_lifecycles(repo, today=today)
+    cache: dict = {}
+
+    def steps_of(entry, at: Repository | None) -> list:
+        at = at or repo
+        a_types = {e.id: e for e in at.of("message-type")}
+        a_routines = {e.id: e for e in at.of("routine")}
+        a_settings = {e.id: e for e in at.of("setting")}
+        return [_step(step, i, entry, a_types, a_routines, a_settings)
+                for i, step in enumerate(entry.data.get("steps") or []) if isinstance(step, dict)]
+
+    procs = [_procedure(e, types, routines, settings, decisions, covered, results,
+                        _lifecycle(lifecycles[e.id], repo, cache, steps_of) if e.id in lifecycles else None)
              for e in sorted(procedures(repo), key=lambda e: (e.kind, e.id))]
     simple = lambda kind: [{"id": e.id, "file": e.file, "data": e.data} for e in repo.of(kind)]  # noqa: E731
     return {
