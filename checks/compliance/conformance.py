@@ -10,7 +10,8 @@ pathway allows, which message types take an AppRec, and the declared path obliga
 Scope: an obligation applies to a stay (case) that has the event `ready_for_discharge`, since
 only that tells the log the patient went the chain's municipal way; constraints that need the
 end of the stay (response, existence, at least once) apply only when `discharged` is logged.
-Several logged events of one kind count from the first.
+Several logged events of one kind count from the first. Two rows of one stay with the same
+timestamp happened at the same moment: no order between them is reported as broken.
 """
 
 from __future__ import annotations
@@ -323,8 +324,7 @@ def analyse(con, repo: Repository, chain: Chain) -> dict:
         SELECT l.*, sp.role AS s_role, rp.role AS r_role,
                CASE WHEN sp.role = 'municipality' THEN l.sender_party
                     WHEN rp.role = 'municipality' THEN l.receiver_party END AS kommune,
-               mt.apprec AS needs_apprec, mt.message_type IS NOT NULL AS known_type,
-               strftime(l.ts, '%Y-%m') AS month
+               mt.apprec AS needs_apprec, mt.message_type IS NOT NULL AS known_type
         FROM log l
         LEFT JOIN parties sp ON sp.party = l.sender_party
         LEFT JOIN parties rp ON rp.party = l.receiver_party
@@ -370,7 +370,7 @@ def analyse(con, repo: Repository, chain: Chain) -> dict:
                CASE WHEN NOT known_type THEN 'meldingstypen `' || message_type || '` finnes ikke i katalogen'
                     WHEN s_role IS NULL THEN 'avsenderen `' || sender_party || '` er ikke en kjent part'
                     ELSE 'mottakeren `' || receiver_party || '` er ikke en kjent part' END,
-               kommune, month, NULL, rid
+               kommune, strftime(ts, '%Y-%m'), NULL, rid
         FROM msg WHERE NOT known_type OR s_role IS NULL OR r_role IS NULL""")
 
     # addresses outside the routes of the case's pathway
@@ -383,7 +383,7 @@ def analyse(con, repo: Repository, chain: Chain) -> dict:
                     FROM routes r2 WHERE r2.pathway = c.pathway AND r2.message_type = m.message_type
                       AND r2.s_role = m.s_role), '; kjeden bruker ikke meldingstypen i denne retningen')
                || CASE WHEN c.pathway <> '' THEN ' i forløpet ' || c.pathway ELSE '' END,
-               m.kommune, m.month, NULL, m.rid
+               m.kommune, strftime(m.ts, '%Y-%m'), NULL, m.rid
         FROM msg m JOIN cases c USING (case_id)
         WHERE m.known_type AND m.s_role IS NOT NULL AND m.r_role IS NOT NULL
           AND NOT EXISTS (SELECT 1 FROM routes r WHERE r.pathway = c.pathway AND r.message_type = m.message_type
@@ -399,7 +399,7 @@ def analyse(con, repo: Repository, chain: Chain) -> dict:
                CASE WHEN apprec_raw IS NULL THEN 'ingen applikasjonskvittering for meldingen sendt ' || sent_raw
                     WHEN apprec_raw = '2' THEN 'applikasjonskvittering med status 2 (avvist) for meldingen sendt ' || sent_raw
                     ELSE 'applikasjonskvittering med status 3 (OK, feil i delmelding) for meldingen sendt ' || sent_raw END,
-               kommune, month, NULL, rid
+               kommune, strftime(ts, '%Y-%m'), NULL, rid
         FROM msg WHERE needs_apprec AND (apprec_raw IS NULL OR apprec_raw IN ('2', '3'))""")
 
     # missing obligated messages: once per case and message, named after the earliest event requiring it
@@ -493,11 +493,9 @@ def _path_constraints(con, repo: Repository, chain: Chain) -> list[str]:
     constraints = paths.applicable(repo, chain.entry)
     ev_map = " ".join(f"WHEN {_quote(k)} THEN {_quote(v)}" for k, v in MODEL_EVENTS.items())
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE trace AS
-        SELECT l.case_id, l.rid, l.ts, l.message_type,
-               CASE l.event {ev_map} END AS mevent,
-               row_number() OVER (PARTITION BY l.case_id ORDER BY l.ts, l.rid) AS pos
-        FROM log l JOIN cases c USING (case_id) WHERE c.in_scope""")
+        CREATE OR REPLACE TEMP VIEW trace AS
+        SELECT l.case_id, l.rid, l.ts AS pos, l.message_type, CASE l.event {ev_map} END AS mevent
+        FROM log l WHERE l.case_id IN (SELECT case_id FROM cases WHERE in_scope)""")
     notes = []
     for c in constraints:
         a, b = _selector_sql(c.a, chain), _selector_sql(c.b, chain)
@@ -509,10 +507,10 @@ def _path_constraints(con, repo: Repository, chain: Chain) -> list[str]:
         title = c.title.replace("'", "''")
         detail = None
         if c.kind == "response":
-            cond, complete = f"nA > 0 AND (nB = 0 OR lastB <= lastA)", True
+            cond, complete = f"nA > 0 AND (nB = 0 OR lastB < lastA)", True
             detail = "det siste av A følges ikke av B"
         elif c.kind == "precedence":
-            cond, complete = f"nB > 0 AND (nA = 0 OR firstA >= firstB)", False
+            cond, complete = f"nB > 0 AND (nA = 0 OR firstA > firstB)", False
             detail = "B kommer uten at A har kommet før"
         elif c.kind == "not-coexistence":
             cond, complete = "nA > 0 AND nB > 0", False
@@ -533,7 +531,7 @@ def _path_constraints(con, repo: Repository, chain: Chain) -> list[str]:
                        'forløpskravet `{c.id}` («{title}») er brutt: neste hendelse etter A er ikke B',
                        cs.kommune, cs.month, NULL, t.rid
                 FROM (SELECT *, lead(message_type) OVER w AS next_type, lead(mevent) OVER w AS next_event
-                      FROM trace WINDOW w AS (PARTITION BY case_id ORDER BY pos)) t
+                      FROM trace WINDOW w AS (PARTITION BY case_id ORDER BY pos, rid)) t
                 JOIN cases cs USING (case_id)
                 WHERE ({a}) AND NOT coalesce(({b.replace('message_type', 'next_type').replace('mevent', 'next_event')}), false)
                 """)
@@ -602,8 +600,9 @@ def aggregates(con) -> dict:
                    "by_rule": {k: r[3 + i] for i, k in enumerate(KINDS)}} for r in type_rows]
 
     month_rows = con.execute(f"""
-        WITH m AS (SELECT month, count(*) AS messages, count(*) FILTER (WHERE needs_apprec) AS apprec_expected
-                   FROM msg GROUP BY month),
+        WITH m AS (SELECT strftime(mo, '%Y-%m') AS month, messages, apprec_expected FROM (
+                       SELECT date_trunc('month', ts) AS mo, count(*) AS messages,
+                              count(*) FILTER (WHERE needs_apprec) AS apprec_expected FROM msg GROUP BY 1)),
              d AS (SELECT strftime(anchor, '%Y-%m') AS month, count(*) FILTER (WHERE sent IS NOT NULL) AS measured,
                           count(*) FILTER (WHERE sent IS NOT NULL AND sent < due) AS met FROM measured GROUP BY 1),
              v AS (SELECT month, count(*) AS violations, {kinds_sql} FROM violations GROUP BY month)
