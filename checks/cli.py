@@ -391,7 +391,7 @@ def cmd_samsvar(args) -> int:
             htmlreport.write(report, Path(args.html))
     except conformance.LogError as exc:
         raise UsageError(str(exc)) from None
-    sys.stdout.write(conformance.render_json(report) if args.format == "json" else conformance.render_text(report))
+    _out(conformance.render_json(report) if args.format == "json" else conformance.render_text(report))
     return 1 if conformance.has_errors(report) else 0
 
 

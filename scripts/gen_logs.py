@@ -162,7 +162,8 @@ def generate(root: Path, out: Path, cases: int, seed: int = 1, year: int = 2025,
     variant_case = " ".join(f"WHEN vh < {b} THEN '{v}'" for v, b in bounds[:-1]) + f" ELSE '{bounds[-1][0]}'"
     kom_list = "[" + ", ".join(f"'{k}'" for k in kommuner) + "]"
     start = f"TIMESTAMPTZ '{year}-01-01 00:00:00+01'"
-    # planted faults: stay n gets kind k when hash(n, 'p') mod PLANT_RATE == k
+    # planted faults: stay n gets kind k when its hash mod PLANT_RATE == k; each draw hashes one
+    # number (n, a salt per draw and the seed) so that draws are independent of each other
     eligible = eligible_variants(tmpl, targets)
     plant_case = " ".join(
         f"WHEN ph = {i} AND variant IN ({', '.join(repr(v) for v in sorted(eligible[k])) or 'NULL'}) THEN '{k}'"
@@ -170,17 +171,17 @@ def generate(root: Path, out: Path, cases: int, seed: int = 1, year: int = 2025,
     con.execute(f"""
         CREATE TEMP TABLE cases AS
         SELECT n, 'o' || substr(md5('{seed}:' || n), 1, 14) AS case_id, variant,
-               {kom_list}[1 + CAST(hash(n, {seed}, 'k') % {len(kommuner)} AS INTEGER)] AS kommune,
-               {start} + to_seconds(CAST(hash(n, {seed}, 't') % (364 * 86400) AS BIGINT)) AS t0,
-               CAST(1 + hash(n, {seed}, 'r') % 9 AS INTEGER) AS rfd_days,
-               CAST(8 + hash(n, {seed}, 'h') % 11 AS INTEGER) AS rfd_hour,
-               CAST(hash(n, {seed}, 'm') % 60 AS INTEGER) AS rfd_min,
-               CAST(hash(n, {seed}, 'j') % 5 AS INTEGER) AS jitter,
-               CAST(hash(n, {seed}, 'l') % 180 AS INTEGER) + 1 AS late_min,
+               {kom_list}[1 + CAST(hash(n * 64 + 1 + {seed} * 1099511627776) % {len(kommuner)} AS INTEGER)] AS kommune,
+               {start} + to_seconds(CAST(hash(n * 64 + 2 + {seed} * 1099511627776) % (364 * 86400) AS BIGINT)) AS t0,
+               CAST(1 + hash(n * 64 + 3 + {seed} * 1099511627776) % 9 AS INTEGER) AS rfd_days,
+               CAST(8 + hash(n * 64 + 4 + {seed} * 1099511627776) % 11 AS INTEGER) AS rfd_hour,
+               CAST(hash(n * 64 + 5 + {seed} * 1099511627776) % 60 AS INTEGER) AS rfd_min,
+               CAST(hash(n * 64 + 6 + {seed} * 1099511627776) % 5 AS INTEGER) AS jitter,
+               CAST(hash(n * 64 + 7 + {seed} * 1099511627776) % 180 AS INTEGER) + 1 AS late_min,
                CASE {plant_case} ELSE NULL END AS plant
         FROM (SELECT *, CASE {variant_case} END AS variant FROM (
-              SELECT range AS n, CAST(hash(range, {seed}, 'v') % 1000 AS INTEGER) AS vh,
-                     CAST(hash(range, {seed}, 'p') % {PLANT_RATE} AS INTEGER) AS ph FROM range({cases})) AS r) AS v""")
+              SELECT range AS n, CAST(hash(range * 64 + 8 + {seed} * 1099511627776) % 1000 AS INTEGER) AS vh,
+                     CAST(hash(range * 64 + 9 + {seed} * 1099511627776) % {PLANT_RATE} AS INTEGER) AS ph FROM range({cases})) AS r) AS v""")
     hf_id = hf[0]
     within = targets["late_within"] or "PT0H"
     from checks.compliance.conformance import _interval

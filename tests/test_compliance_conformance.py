@@ -207,3 +207,17 @@ def test_a_file_cut_short_is_a_clear_error(tmp_path):
 def test_a_missing_file_is_a_usage_error(tmp_path):
     result = run_cli("-C", str(FIXTURE), "samsvar", str(tmp_path / "nei.csv"))
     assert result.returncode == 2 and "finnes ikke" in result.stderr
+
+
+def test_the_site_gets_scenario_timelines_and_the_latest_report(tmp_path, repo):
+    from checks.compliance import sitepages
+    rows, _ = planted()
+    report = conformance.run(repo, [write_csv(tmp_path / "logg.csv", rows)])
+    htmlreport.write(report, tmp_path / "rapporter" / "2025-12")
+    pages, files, nav = sitepages.site_pages(FIXTURE, repo, tmp_path / "rapporter")
+    assert [p for _, p in nav] == [sitepages.SCENARIO_PAGE, sitepages.REPORT_PAGE]
+    assert pages[sitepages.SCENARIO_PAGE].count("<svg") == len(list((FIXTURE / "scenarios").glob("*.yaml")))
+    assert "<script" not in pages[sitepages.SCENARIO_PAGE] and "<script" not in files[sitepages.REPORT_FILE]
+    assert "samsvar.path" in pages[sitepages.REPORT_PAGE]
+    pages, files, nav = sitepages.site_pages(FIXTURE, repo, None)
+    assert sitepages.REPORT_PAGE not in pages and not files

@@ -723,4 +723,4 @@ def render_text(report: Report, limit: int = 20) -> str:
 
 def render_json(report: Report) -> str:
     import json
-    return json.dumps(report.as_dict(), ensure_ascii=False, indent=1) + "\n"
+    return json.dumps(report.as_dict(), ensure_ascii=False, indent=1) + "\n"  # masked by the CLI writer

@@ -120,12 +120,15 @@ def render(report: Report, limit: int = 500) -> str:
 
 
 def write(report: Report, folder: Path) -> Path:
-    """Write `index.html` into the folder (created if missing), atomically."""
+    """Write `index.html` and the same report as data, `samsvar.json` (what the site build reads),
+    into the folder (created if missing), each file atomically."""
+    from ..model.masking import dumps, mask  # every output boundary masks, also this one
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / "index.html"
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".index-", suffix=".html")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(render(report))
-    os.replace(tmp, target)
-    return target
+    for name, text in (("samsvar.json", dumps(report.as_dict(), ensure_ascii=False, indent=1) + "\n"),
+                       ("index.html", mask(render(report)))):
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=name)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, folder / name)
+    return folder / "index.html"

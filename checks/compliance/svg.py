@@ -29,7 +29,9 @@ def _frame(width: int, height: int, title: str, desc: str, body: list[str]) -> s
 
 def _nice_max(value: float) -> float:
     if value <= 0:
-        return 1
+        return 4
+    if value <= 20:  # small counts: whole-number ticks (the axis has four steps)
+        return max(4, -(-int(value) // 4) * 4)
     for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000,
                  200000, 500000, 1000000, 2000000, 5000000, 10000000):
         if value <= step * 5:
@@ -109,18 +111,22 @@ def line(labels: list[str], values: list[float | None], title: str, desc: str, u
 def hbars_stacked(labels: list[str], series: list[tuple[str, list[float]]], title: str, desc: str,
                   width: int = 720, row: int = 22) -> str:
     """Horizontal stacked bars: one row per label, one segment per series, total at the end."""
-    left, right, top = 170, 60, 34
+    left, right = 170, 60
     plot_w = width - left - right
     totals = [sum(vals[i] for _, vals in series) for i in range(len(labels))]
     top_value = _nice_max(max(totals, default=0))
-    height = top + row * max(len(labels), 1) + 12
     body = []
-    x = left
-    for k, (name, _) in enumerate(series):  # legend
+    x, y0 = 10, 6
+    for k, (name, _) in enumerate(series):  # legend, wrapped to the width
+        item = 24 + 7 * len(name)
+        if x + item > width - 10 and x > 10:
+            x, y0 = 10, y0 + 18
         color = COLORS[k % len(COLORS)]
-        body.append(f'<rect x="{x}" y="6" width="12" height="12" fill="{color}"/>'
-                    f'<text x="{x + 16}" y="16" font-size="11">{esc(name)}</text>')
-        x += 24 + 7 * len(name)
+        body.append(f'<rect x="{x}" y="{y0}" width="12" height="12" fill="{color}"/>'
+                    f'<text x="{x + 16}" y="{y0 + 10}" font-size="11">{esc(name)}</text>')
+        x += item
+    top = y0 + 28
+    height = top + row * max(len(labels), 1) + 12
     for i, label in enumerate(labels):
         y = top + i * row
         body.append(f'<text x="{left - 6}" y="{y + row * 0.65:.1f}" text-anchor="end">{esc(label)}</text>')

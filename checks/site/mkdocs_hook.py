@@ -49,6 +49,11 @@ def on_config(config):
     site = render(repo, findings)
     from checks.export.model import site_files  # the model as open data, at data/ (#15)
     site.files.update(site_files(repo, findings))
+    from checks.compliance.sitepages import site_pages  # scenario timelines, latest conformance report (#16)
+    pages, files, nav = site_pages(root, repo, os.environ.get("SAMHANDLING_SAMSVAR_RAPPORT"))
+    site.pages.update(pages)
+    site.files.update(files)
+    site.nav = list(site.nav) + nav
     # no valid personal identity number reaches a page, a title, a data file or the search index
     site.pages = {path: mask(text) for path, text in site.pages.items()}
     site.files = {path: mask(text) if isinstance(text, str) else text for path, text in site.files.items()}
