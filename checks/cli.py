@@ -202,24 +202,32 @@ def cmd_check(args) -> int:
             wanted.append(path.relative_to(root).as_posix())
         except ValueError:
             raise UsageError(f"stien `{raw}` ligger utenfor depotet `{root}`") from None
+    baseline = None
     if args.base is None:
         repo, findings = run_checks(root, today=_today(args))
     else:  # both sides share one parse cache: unchanged files are parsed once
         from .model.repository import load_repository
-        from .review.gate import analyse
+        from .review.gate import analyse, standing
+        from .report import compare_findings
         cache: dict = {}
         base = _load_base(root, args.base, cache)
         repo = load_repository(root, cache=cache)
         findings = analyse(repo, base=base, today=_today(args))
+        base_findings = standing(base, today=_today(args))
     if wanted:
-        findings = [f for f in findings
-                    if any(f.file == w or f.file.startswith(w.rstrip("/") + "/") or w in ("", ".") for w in wanted)]
+        def keep(found):
+            return [f for f in found if any(f.file == w or f.file.startswith(w.rstrip("/") + "/") or w in ("", ".")
+                                            for w in wanted)]
+        findings = keep(findings)
+        base_findings = keep(base_findings) if args.base is not None else []
     from .compliance.scenario import check as check_scenarios
     findings = sorted(set(findings) | set(check_scenarios(root, repo)))
+    if args.base is not None:
+        baseline = compare_findings(findings, base_findings)
     fmt = args.format or default_format()
     color = fmt == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     files = len(repo.entries) + len({f.file for f in findings} - {e.file for e in repo.entries})
-    _out(REPORTERS[fmt](findings, files, color=color))
+    _out(REPORTERS[fmt](findings, files, color=color, baseline=baseline))
     return 1 if has_errors(findings) else 0
 
 

@@ -17,3 +17,9 @@ def analyse(repo: Repository, base: Repository | None = None,
     if base is None:
         return findings
     return sort_findings(findings + governance.against_base(compare(base, repo, with_impact=False)))
+
+
+def standing(base: Repository, today: datetime.date | None = None) -> list[Finding]:
+    """The findings the base revision already had (the one-revision rules), so `check --base`
+    can tell the findings a change brings from those that stood before it."""
+    return analysis.analyse(base, today=today)
