@@ -12,7 +12,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from .model.repository import discover, kind_of
+from .model.repository import discover, kind_of, link_problem
 from .model.schema import KIND_NB, KINDS
 
 # what `check` does with files outside procedures/ (see checks/rules/privacy.py)
@@ -25,13 +25,13 @@ def inventory(root: Path) -> list[dict]:
     None for a file under procedures/ that has no kind), `schema` (the schema that validates it)
     and `note` (why it is not read, if it is not)."""
     root = Path(root)
-    resolved = root.resolve()
     rows = []
     for path in discover(root):
         rel = path.relative_to(root).as_posix()
         row = {"file": rel, "kind": kind_of(Path(rel).relative_to("procedures")), "schema": None, "note": ""}
-        if path.is_symlink() and not path.resolve().is_relative_to(resolved):
-            row.update(kind=None, note="lenke ut av depotet, leses ikke (file.symlink-outside)")
+        link = link_problem(path, root)
+        if link is not None:
+            row.update(kind=None, note=f"lenke som ikke følges, leses ikke ({link[0].id})")
         elif row["kind"] is None:
             row["note"] = "ingen dokumenttype ut fra plasseringen (file.unknown-kind)"
         else:

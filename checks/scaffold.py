@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .model.repository import FOLDERS
+from .model.repository import FOLDERS, PACKAGE_SCHEMAS, name_problem
 from .rules.content import PLACEHOLDER
 
 ALIASES = {
@@ -28,7 +28,6 @@ FOLDER_OF = {kind: folder for folder, kind in FOLDERS.items()}
 ROUTINE_CATEGORIES = ("deviation", "downtime-monitoring", "manual-fallback", "misdirected", "apprec-follow-up",
                       "urgent-dialog", "new-message-types", "message-responsible", "video", "video-clinical-plan",
                       "video-competence-plan", "record-access")
-_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 _SOURCE = f"""sources:
   - title: "{PLACEHOLDER}: kildens tittel"
@@ -121,18 +120,57 @@ def free_category(root: Path | None) -> str:
     return f'"{PLACEHOLDER}: kategorien (alle er i bruk; en ny rutine erstatter en som oppheves)"'
 
 
-def draft(kind: str, doc_id: str, root: Path | None = None) -> tuple[str, str]:
+MAX_ID = 80  # a file name every file system and git host takes (the schemas say the same)
+
+
+def _id_schema(raw: dict, kind: str) -> dict:
+    """The schema of a kind's `id`, with `$ref`s into the other schema files resolved."""
+    node = raw[f"{kind}.schema.json"]["properties"]["id"]
+    while "$ref" in node:
+        name, _, pointer = node["$ref"].partition("#")
+        target = raw[name or f"{kind}.schema.json"]
+        for part in pointer.strip("/").split("/"):
+            target = target[part]
+        node = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+    return node
+
+
+def id_problem(kind: str, doc_id: str, raw: dict | None = None) -> str | None:
+    """Why `doc_id` cannot be the id of a new document of `kind` (Norwegian), or None: the
+    schema's own rule for the id (the whole id must match), a length every file system
+    takes, and no name Windows reserves."""
+    if raw is None:
+        from .model.schema import SchemaSet
+        raw = SchemaSet(PACKAGE_SCHEMAS).raw
+    schema = _id_schema(raw, kind)
+    limit = min(schema.get("maxLength", MAX_ID), MAX_ID)
+    shown = doc_id if len(doc_id) <= 40 else doc_id[:39] + "…"
+    if len(doc_id) > limit:
+        return f"id-en `{shown}` er for lang: høyst {limit} tegn"
+    import jsonschema_rs
+    checker = jsonschema_rs.validator_for({k: v for k, v in schema.items() if k in ("type", "pattern", "maxLength",
+                                                                                    "minLength", "enum")})
+    if not checker.is_valid(doc_id) or not re.fullmatch("[a-z0-9-]+", doc_id):
+        if kind == "party":
+            return f"id-en `{shown}` passer ikke: en part har kommunenummeret (fire sifre) som id"
+        return f"id-en `{shown}` passer ikke: bruk små bokstaver, tall og bindestrek"
+    problem = name_problem(f"{doc_id}.yaml")
+    if problem is not None:
+        return f"id-en `{shown}` kan ikke brukes som filnavn: {problem[0].lower() + problem[1:].rstrip('.')}"
+    return None
+
+
+def draft(kind: str, doc_id: str, root: Path | None = None, raw: dict | None = None) -> tuple[str, str]:
     """(relative path, YAML text) for a new draft document. Every value a person must decide is
     a `FYLL INN` placeholder (reported as `content.placeholder` and nothing else); `root` lets a
-    routine draft pick a category no other routine has."""
+    routine draft pick a category no other routine has; `raw` (the schemas by file name) gives
+    the id rule, the package's schemas when left out."""
     canonical = ALIASES.get(kind)
     if canonical is None:
         raise ScaffoldError(f"ukjent dokumenttype `{kind}`; bruk en av: " + ", ".join(sorted(set(ALIASES))))
-    if canonical == "party":
-        if not (re.fullmatch(r"[0-9]{4}", doc_id) or re.fullmatch(r"[a-z]+", doc_id)):
-            raise ScaffoldError(f"id-en `{doc_id}` passer ikke: en part har kommunenummeret (fire sifre) som id")
-    elif not _ID.match(doc_id):
-        raise ScaffoldError(f"id-en `{doc_id}` passer ikke: bruk små bokstaver, tall og bindestrek")
+    problem = id_problem(canonical, doc_id, raw)
+    if problem is not None:
+        raise ScaffoldError(problem)
     schema = f"../../schemas/{canonical}.schema.json"
     body = TEMPLATES[canonical].replace("{id}", doc_id)
     if canonical == "routine":
@@ -142,12 +180,15 @@ def draft(kind: str, doc_id: str, root: Path | None = None) -> tuple[str, str]:
 
 
 def write_draft(root: Path, kind: str, doc_id: str) -> Path:
-    rel, text = draft(kind, doc_id, root)
+    from .model.repository import schemas_for
+    rel, text = draft(kind, doc_id, root, schemas_for(root).raw)  # the repository's own id rules
     path = root / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "x", encoding="utf-8") as handle:  # never overwrite
             handle.write(text)
     except FileExistsError:
         raise ScaffoldError(f"`{rel}` finnes allerede; ingenting er skrevet") from None
+    except OSError as exc:
+        raise ScaffoldError(f"kunne ikke skrive `{rel}`: {exc.strerror or exc}") from None
     return path

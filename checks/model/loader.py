@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import gc
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -62,6 +63,12 @@ R_LINE_BREAK = rule("yaml.line-break", ERROR, "Linjeskift som bare YAML ser",
     avsnittsskilletegn (U+2029) eller en alene stående vognretur (CR uten LF). Det anmelderen
     ser, er da ikke det maskinen leser: en nøkkel etter et slikt tegn i en kommentar blir lest,
     mens endringen ser ut som en endret kommentar. Bruk vanlige linjeskift (LF eller CRLF).""")
+R_NUMBER = rule("yaml.number-range", ERROR, "Tall utenfor grensene",
+    f"""Et tall er for stort til å leses trygt: heltall må ligge mellom -{2 ** 53 - 1:,} og
+    {2 ** 53 - 1:,} (det største heltallet JSON og JavaScript gjengir nøyaktig, så EPJ-leverandører
+    leser samme tall som sjekken), og desimaltall må være endelige (ikke uendelig etter
+    avrunding, som `1e999`). Ingen prosedyre trenger større tall; er det ment som tekst, sett
+    det i anførselstegn.""".replace(",", " "))
 R_TOO_LONG = rule("yaml.too-long", ERROR, "For lang liste eller tekst",
     f"""En liste eller tabell har flere enn {MAX_ITEMS} elementer, eller en tekst er lengre enn
     {MAX_SCALAR} tegn. Ingen prosedyre trenger så mye; grensen verner mot feil og misbruk.""")
@@ -75,6 +82,11 @@ _FLOAT = re.compile(r"^[-+]?(?:(?:0|[1-9][0-9]*)\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0
 
 
 _MAYBE_TYPED = frozenset("~nNtTfF0123456789+-.")
+MAX_INT = 2 ** 53 - 1  # the largest integer every JSON reader (JavaScript too) keeps exact
+
+
+class OutOfRange(str):
+    """A plain scalar that reads as a number beyond the limits: kept as its text, reported."""
 
 
 def resolve_plain(text: str):
@@ -86,9 +98,13 @@ def resolve_plain(text: str):
     if text in _BOOL:
         return _BOOL[text]
     if _INT.match(text):
-        return int(text)
+        # int() refuses more than 4 300 digits with an exception: decide by length first
+        if len(text) > 17 or abs(value := int(text)) > MAX_INT:
+            return OutOfRange(text)
+        return value
     if _FLOAT.match(text):
-        return float(text)
+        value = float(text)
+        return value if math.isfinite(value) else OutOfRange(text)
     return text
 
 
@@ -200,7 +216,7 @@ def load_bytes(file: str, raw: bytes) -> Document:
     doc = Document(file)
     if len(raw) > MAX_BYTES:
         doc.findings.append(R_TOO_LARGE.at(
-            file, (1, 1), f"Filen er {len(raw):,} byte; grensen er {MAX_BYTES:,} byte.".replace(",", " "),
+            file, (1, 1), f"Filen er større enn grensen på {MAX_BYTES:,} byte.".replace(",", " "),
             "Del innholdet i flere filer."))
         return doc
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -377,6 +393,11 @@ def _walk(loader, ev, stack, findings, check_node, attach, doc, file, mark=_mark
                 return
             if not event.style and event.implicit[0] and event.tag is None:
                 value = resolve_plain(event.value)
+                if value.__class__ is OutOfRange:
+                    findings.append(R_NUMBER.at(file, mark(event.start_mark),
+                        f"Tallet `{_short(value)}` er utenfor grensene ({len(value)} tegn).",
+                        "Skriv et mindre tall, eller sett verdien i anførselstegn hvis den er tekst."))
+                    value = str(value)
             else:
                 value = event.value
             attach(value, mark(event.start_mark))
@@ -430,6 +451,10 @@ def iter_nodes(data, path: tuple = ()):
     elif isinstance(data, list):
         for i, value in enumerate(data):
             yield from iter_nodes(value, path + (i,))
+
+
+def _short(text: str, limit: int = 24) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def positions_of(doc: Document, path: tuple) -> tuple[int, int]:

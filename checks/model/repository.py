@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .findings import ERROR, WARNING, Finding, rule
-from .loader import Document, load_bytes
+from .loader import MAX_BYTES, Document, load_bytes
 from .schema import KIND_NB, SchemaSet
 
 PACKAGE_SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"  # a link to ../schemas, copied when installed
@@ -40,8 +43,82 @@ R_SYMLINK = rule("file.symlink-outside", ERROR, "Lenke ut av depotet",
 R_CASE = rule("file.case-collision", ERROR, "Filnavn som bare skiller seg i store og små bokstaver",
     """To filer har navn som bare skiller seg i store og små bokstaver. De kolliderer på Windows
     og macOS, der bare én av dem kan finnes.""")
-R_UNREADABLE = rule("file.unreadable", ERROR, "Filen kan ikke leses",
-    """Filen kunne ikke leses fra disken (rettigheter, lenke som peker ut av depotet e.l.).""")
+R_UNREADABLE = rule("file.unreadable", ERROR, "Filen eller mappen kan ikke leses",
+    """Filen eller mappen kunne ikke leses fra disken (rettigheter, en lenke som peker til noe som
+    ikke finnes e.l.). Dokumentene i en mappe som ikke kan leses, forsvinner ikke stille: de
+    er ikke sjekket, og det er et funn.""")
+R_NOT_REGULAR = rule("file.not-regular", ERROR, "Ikke en vanlig fil",
+    """Stien er ikke en vanlig fil, men for eksempel en navngitt rørledning (FIFO), en enhet eller
+    en socket. Den leses ikke (å lese en FIFO kan vente for alltid); under `procedures/` hører
+    bare vanlige YAML-filer hjemme.""")
+R_SYMLINK_LOOP = rule("file.symlink-loop", ERROR, "Lenke i sirkel",
+    """En symbolsk lenke peker (via andre lenker) tilbake på seg selv, så den fører ikke til noen
+    fil. Fjern lenken.""")
+R_SYMLINK_GIT = rule("file.symlink-git", ERROR, "Lenke inn i .git",
+    """En symbolsk lenke peker inn i `.git/`, git sine egne data (konfigurasjon, objekter), som
+    ikke er anmeldt innhold og ikke skal siteres i funn. Den leses ikke.""")
+R_FILE_NAME = rule("file.name", ERROR, "Filnavn som ikke kan brukes overalt",
+    """Filnavnet kan ikke brukes på alle maskinene som henter depotet: det er ikke gyldig UTF-8,
+    har kontrolltegn eller tegn Windows ikke tillater (`<>:"|?*\\`), slutter med punktum eller
+    mellomrom, eller er et navn Windows reserverer (`con`, `prn`, `aux`, `nul`, `com1`–`com9`,
+    `lpt1`–`lpt9`, også med endelse). Gi filen et vanlig navn.""")
+
+WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
+                              *(f"lpt{i}" for i in range(1, 10)), "conin$", "conout$"})
+_WINDOWS_BAD = re.compile('[<>:"|?*\\\x00-\x1f\x7f]')
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def name_problem(name: str) -> str | None:
+    """Why a file or folder name cannot be used on every machine (Norwegian), or None."""
+    if _SURROGATE.search(name):
+        return "Filnavnet er ikke gyldig UTF-8."
+    if _WINDOWS_BAD.search(name):
+        return "Filnavnet har kontrolltegn eller tegn Windows ikke tillater."
+    if name.endswith((".", " ")):
+        return "Filnavnet slutter med punktum eller mellomrom, som Windows fjerner."
+    if name.split(".")[0].lower() in WINDOWS_RESERVED:
+        return f"`{name.split('.')[0]}` er et navn Windows reserverer; filen kan ikke hentes der."
+    return None
+
+
+class NotRegularFile(Exception):
+    """A path that is not a regular file (FIFO, device, socket): never opened for reading."""
+
+
+def read_regular(path, limit: int = MAX_BYTES) -> bytes:
+    """A regular file's bytes, at most `limit` + 1 of them (enough to know it is too large).
+
+    Opened without blocking and checked with fstat before anything is read, so a FIFO cannot
+    hang the check and a huge file is not read into memory."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotRegularFile(path)
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read(limit + 1)
+    finally:
+        os.close(fd)
+
+
+def link_problem(path: Path, root: Path):
+    """(rule, message) if `path` is a symbolic link the checks must not follow, else None."""
+    if not os.path.islink(path):
+        return None
+    try:
+        target = Path(os.path.realpath(path, strict=True))
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return R_SYMLINK_LOOP, "Lenken peker i sirkel (tilbake på seg selv via andre lenker)."
+        return R_UNREADABLE, "Lenken peker til noe som ikke finnes."
+    except RuntimeError:  # pragma: no cover - older Pythons report a loop this way
+        return R_SYMLINK_LOOP, "Lenken peker i sirkel (tilbake på seg selv via andre lenker)."
+    root = Path(os.path.realpath(root))
+    if not target.is_relative_to(root):
+        return R_SYMLINK, "Filen er en lenke som peker ut av depotet."
+    if target.is_relative_to(root / ".git"):
+        return R_SYMLINK_GIT, "Filen er en lenke inn i `.git/`, som ikke er anmeldt innhold."
+    return None
 
 
 @dataclass
@@ -113,11 +190,12 @@ def kind_of(rel: Path) -> str | None:
     return None
 
 
-def discover(root: Path) -> list[Path]:
-    """Every file under procedures/, in a stable order."""
+def discover(root: Path, errors: list | None = None) -> list[Path]:
+    """Every file under procedures/, in a stable order. A folder that cannot be read is
+    appended to `errors` as (path, OSError) instead of vanishing."""
     base = root / "procedures"
     files = []
-    for folder, dirs, names in os.walk(base):
+    for folder, dirs, names in os.walk(base, onerror=errors.append if errors is not None else None):
         dirs.sort()
         links = [d for d in dirs if os.path.islink(os.path.join(folder, d))]
         dirs[:] = [d for d in dirs if d not in links]  # never followed, reported as files
@@ -154,18 +232,31 @@ def load_repository(root: Path, schemas: SchemaSet | None = None, reader=None,
     repo = Repository(root)
     if reader is None:
         paths = []
-        resolved_root = root.resolve()
-        for p in discover(root):
+        unreadable: list = []
+        for p in discover(root, unreadable):
             rel = p.relative_to(root).as_posix()
-            if p.is_symlink() and not p.resolve().is_relative_to(resolved_root):
-                repo.findings.append(R_SYMLINK.at(rel, (1, 1), "Filen er en lenke som peker ut av depotet.",
-                                                  "Legg innholdet i depotet i stedet for å lenke til det."))
+            problem = link_problem(p, root)
+            if problem is not None:
+                found, message = problem
+                repo.findings.append(found.at(rel, (1, 1), message,
+                                              "Legg innholdet i depotet som en vanlig fil i stedet for å lenke til det."))
                 continue
             paths.append(rel)
-        reader = lambda rel: (root / rel).read_bytes()  # noqa: E731
+        for exc in unreadable:
+            rel = Path(exc.filename).relative_to(root).as_posix() if exc.filename else "procedures"
+            repo.findings.append(R_UNREADABLE.at(rel, (1, 1),
+                f"Mappen kan ikke leses ({exc.strerror or exc}); dokumentene i den er ikke sjekket.",
+                "Gi lesetilgang til mappen, eller fjern den."))
+        reader = lambda rel: read_regular(root / rel)  # noqa: E731
     else:
         paths = reader.paths()
     paths = sorted(paths)  # the order files arrive in never changes a result
+    for rel in paths:
+        for part in rel.split("/")[1:]:
+            problem = name_problem(part)
+            if problem is not None:
+                repo.findings.append(R_FILE_NAME.at(rel, (1, 1), problem, "Gi filen (eller mappen) et vanlig navn."))
+                break
     folded: dict = {}
     for rel in paths:
         other = folded.setdefault(rel.casefold(), rel)
@@ -181,6 +272,10 @@ def load_repository(root: Path, schemas: SchemaSet | None = None, reader=None,
             continue
         try:
             raw = reader(rel)
+        except NotRegularFile:
+            repo.findings.append(R_NOT_REGULAR.at(rel, (1, 1), "Stien er ikke en vanlig fil (for eksempel en FIFO "
+                                                  "eller en enhet), og leses ikke.", "Fjern den."))
+            continue
         except OSError as exc:
             repo.findings.append(R_UNREADABLE.at(rel, (1, 1), f"Filen kan ikke leses: {exc.strerror or exc}."))
             continue

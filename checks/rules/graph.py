@@ -173,7 +173,8 @@ def soundness(pg: ProcedureGraph) -> list[Finding]:
 
 # -- deadlines -----------------------------------------------------------------------------
 
-_DURATION = re.compile(r"^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$")
+# at most five digits a part (as the schema): a longer number is a finding, never a crash
+_DURATION = re.compile(r"^P(?:([0-9]{1,5})W)?(?:([0-9]{1,5})D)?(?:T(?:([0-9]{1,5})H)?(?:([0-9]{1,5})M)?)?\Z")
 
 
 def duration_seconds(text) -> int | None:
