@@ -23,8 +23,8 @@ def test_findings_do_not_depend_on_file_enumeration_order(monkeypatch):
     _, expected = run_checks(ROOT)
     reports = {REPORTERS["json"](expected, 57)}
     for seed in range(5):
-        def shuffled(root, seed=seed):
-            files = original(root)
+        def shuffled(root, *args, seed=seed, **kwargs):
+            files = original(root, *args, **kwargs)
             random.Random(seed).shuffle(files)
             return files
         monkeypatch.setattr(repository, "discover", shuffled)

@@ -233,7 +233,7 @@ def load_repository(root: Path, schemas: SchemaSet | None = None, reader=None,
     if reader is None:
         paths = []
         unreadable: list = []
-        for p in discover(root, unreadable):
+        for p in discover(root, errors=unreadable):
             rel = p.relative_to(root).as_posix()
             problem = link_problem(p, root)
             if problem is not None:
