@@ -275,7 +275,9 @@ def test_chain_page_has_everything_the_issue_names(fixture_site):
     for text in ("## Diagram", 'data-sh-diagram="sequence"', "## Steg", "innen 24 timer etter «Pasienten legges inn»",
                  "samme dag som «Pasienten skrives ut»", "## Adressering i hvert forløp",
                  "UNN: Psykiatri PLO meldingsmottak", "## Ved feil", "## Forpliktelser prosedyren oppfyller",
-                 "## Kilder", "ikke bekreftet", "innen fristen i innstillingen", "(1 dag, foreslått og ikke vedtatt)", "Svar på: [4. Forespørsel fra kommunen](#steg-sporsmal)",
+                 "## Kilder", "ikke bekreftet", "innen **1 dag** (foreslått, ikke vedtatt) etter «Forespørsel fra kommunen»",
+                 "(innstillingen [Svarfrist for forespørsel](../innstillinger.md#innstilling-svarfrist))",
+                 "Svar på [4\\. Forespørsel fra kommunen](#steg-sporsmal)",
                  "Versjon", "1.0.0"):
         assert text in page, text
 
@@ -284,12 +286,13 @@ def test_routine_page_has_roles_contacts_settings_and_subprocess(fixture_site):
     pages = fixture_site[2].pages
     routine = pages["rutiner/kvittering.md"]
     for text in ('data-sh-diagram="flowchart"', "## Roller", "Avsenderen av meldingen", "## Innstillinger",
-                 "| 2 timer, vedtatt |", "Følg rutinen: [Nedetid og overvåking]",
-                 "Eskaleres til Meldingsansvarlig hos avsenderen etter tiden i innstillingen", "## Brukes av"):
+                 "| 2 timer, vedtatt |", "Følg rutinen [Nedetid og overvåking]",
+                 "Eskaleres til Meldingsansvarlig hos avsenderen etter **2 timer** (vedtatt)", "## Brukes av"):
         assert text in routine, text
     downtime = pages["rutiner/nedetid.md"]
     assert "## Kontaktpunkter" in downtime and "Helse Nord IKT, meldingsansvarlig" in downtime
     assert "Eskaleres til Helse Nord IKT etter 4 timer" in downtime
+    assert "Kildefil" not in downtime and "procedures/" not in downtime  # no file paths on staff pages
 
 
 def test_missing_party_data_is_shown_as_missing(fixture_site):

@@ -98,7 +98,7 @@ class Site:
 
 
 class _Renderer:
-    def __init__(self, repo: Repository, findings: list[Finding]):
+    def __init__(self, repo: Repository, findings: list[Finding], last_changed: dict | None = None):
         self.repo = repo
         self.findings = sorted(findings)
         self.agreement = repo.agreement
@@ -124,6 +124,8 @@ class _Renderer:
         self.required_fields = required_party_fields(repo)
         self.graphs = {e.id: build(e) for e in self.procedures}
         self.uses = self._reverse_index()
+        self.last_changed = dict(last_changed or {})
+        self.views = viewmodel.Views(self)
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -167,22 +169,6 @@ class _Renderer:
 
     def findings_for(self, file: str) -> list[Finding]:
         return [f for f in self.findings if f.file == file]
-
-    def findings_section(self, here: str, files: list[str]) -> list[str]:
-        found = [f for f in self.findings if f.file in files]
-        if not found:
-            return []
-        out = ["## Funn fra sjekkene {#funn}", "",
-               "Sjekkene (`samhandling check`) melder dette om kildefilen til denne siden. "
-               + self.a(here, FINDINGS, "Alle funn") + " står samlet på én side.", ""]
-        for f in found:
-            out.append(f"- {badge(SEVERITY_NB.get(f.severity, f.severity), 'severity-' + f.severity)} "
-                       f"{self.a(here, RULES_PAGE, code(f.rule), rule_anchor(f.rule))}: {rich(f.message)}")
-        out.append("")
-        return out
-
-    def source_file_line(self, entry: Entry) -> list[str]:
-        return [f"<p class=\"sh-source-file\">Kildefil: {code(entry.file)}</p>", ""]
 
     def _reverse_index(self) -> dict:
         """What refers to message types, settings and routines: (kind, id) -> [(entry, step id|None, how)]."""
@@ -389,17 +375,17 @@ class _Renderer:
     # -- procedures -----------------------------------------------------------------------
 
     def page_procedure(self, entry: Entry) -> str:
+        """A chain's or routine's page: the template `procedure.md.j2` over the view model;
+        the sections not yet moved into templates come in as Markdown blocks."""
         here = procedure_page(entry)
         data = entry.data
         pg = self.graphs[entry.id]
-        out = [f"# {esc(data.get('title') or entry.id)}", ""]
-        out += self.status_banner(here, entry)
-        out += paragraphs(data.get("summary"))
+        summary = paragraphs(data.get("summary"))
         unconfirmed_count = self.count_unconfirmed(entry)
         if unconfirmed_count:
-            out += [f"{UNCONFIRMED} Siden har {unconfirmed_count} "
-                    f"{'opplysning' if unconfirmed_count == 1 else 'opplysninger'} som kildene ikke bekrefter. "
-                    "De er merket slik der de står.", ""]
+            summary += [f"{UNCONFIRMED} Siden har {unconfirmed_count} "
+                        f"{'opplysning' if unconfirmed_count == 1 else 'opplysninger'} som kildene ikke bekrefter. "
+                        "De er merket slik der de står.", ""]
         decision = self.decisions.get(data.get("decision"))
         facts = [
             ("Type", "meldingskjede" if entry.kind == "chain"
@@ -414,25 +400,25 @@ class _Renderer:
             ("Eier", esc(data.get("owner"))),
             ("Oppfyller", ", ".join(self.obligation_link(here, o) for o in data.get("fulfils", []) or [])),
         ]
-        out += ["## Om prosedyren {#om}", ""] + self.facts(facts)
-        out += self.diagram_figure(entry)
-        out += self.steps_table(here, entry, pg)
+        middle: list = []
         if entry.kind == "chain":
-            out += self.addressing_section(here, entry, pg)
-            out += self.failure_section(here, entry, pg)
+            middle += self.addressing_section(here, entry, pg)
+            middle += self.failure_section(here, entry, pg)
         else:
-            out += self.roles_section(entry)
-            out += self.contacts_section(entry)
-        out += self.settings_section(here, entry)
-        out += self.steps_detail(here, entry, pg)
-        out += self.obligations_section(here, entry)
-        out += self.used_by_section(here, entry)
-        out += self.unconfirmed_section(entry)
+            middle += self.roles_section(entry)
+            middle += self.contacts_section(entry)
+        middle += self.settings_section(here, entry)
+        end: list = []
+        end += self.obligations_section(here, entry)
+        end += self.used_by_section(here, entry)
+        end += self.unconfirmed_section(entry)
         if data.get("sources"):
-            out += ["## Kilder {#kilder}", ""] + sources_list(data["sources"])
-        out += self.findings_section(here, [entry.file])
-        out += self.source_file_line(entry)
-        return "\n".join(out)
+            end += ["## Kilder {#kilder}", ""] + sources_list(data["sources"])
+        blocks = {"status": self.status_banner(here, entry), "summary": summary,
+                  "facts": ["## Om prosedyren {#om}", ""] + self.facts(facts), "diagram": self.diagram_figure(entry),
+                  "middle": middle, "end": end}
+        view = self.views.procedure_view(entry, {k: "\n".join(v) for k, v in blocks.items()})
+        return render_template("procedure.md.j2", p=view)
 
     def count_unconfirmed(self, entry: Entry) -> int:
         data = entry.data
@@ -460,8 +446,8 @@ class _Renderer:
             f'<pre class="sh-diagram__source" hidden>{html.escape(source, quote=False)}</pre>',
             '<p class="sh-diagram__fallback">Diagrammet tegnes i nettleseren og trenger JavaScript.</p>',
             "</div>",
-            '<p id="diagram-tekst" class="sh-diagram__text">Diagrammet viser de samme stegene som tabellen '
-            '«Steg» under. Tabellen og stegbeskrivelsene er tekstversjonen av diagrammet.</p>',
+            '<p id="diagram-tekst" class="sh-diagram__text">Diagrammet viser de samme stegene som listen '
+            '«Steg» under, med de samme numrene. Listen er tekstversjonen av diagrammet.</p>',
             "</figure>",
             "",
         ]
@@ -781,7 +767,6 @@ class _Renderer:
         out += table(["Meldingstype", "Standard", "Retning", "Etter forskriften", "Brukes i steg"], rows)
         for mtype in self.message_types.values():
             out += self.catalogue_entry(here, mtype)
-        out += self.findings_section(here, [m.file for m in self.message_types.values()])
         return "\n".join(out)
 
     def direction_text(self, direction: dict) -> str:
@@ -910,8 +895,6 @@ class _Renderer:
             out += ["## Merknad {#merknad}", ""] + paragraphs(data["note"])
         if data.get("sources"):
             out += ["## Kilder {#kilder}", ""] + sources_list(data["sources"])
-        out += self.findings_section(here, [party.file])
-        out += self.source_file_line(party)
         return "\n".join(out)
 
     # -- agreement and coverage -----------------------------------------------------------
@@ -996,8 +979,6 @@ class _Renderer:
             out.append("")
         if data.get("sources"):
             out += ["## Kilder {#kilder}", ""] + sources_list(data["sources"])
-        out += self.findings_section(here, [self.agreement.file])
-        out += self.source_file_line(self.agreement)
         return "\n".join(out)
 
     # -- settings and decisions -----------------------------------------------------------
@@ -1042,7 +1023,6 @@ class _Renderer:
             out += self.unconfirmed_block(data.get("unconfirmed"))
             if data.get("sources"):
                 out += ["Kilder:", ""] + sources_list(data["sources"])
-        out += self.findings_section(here, [s.file for s in self.settings.values()])
         return "\n".join(out)
 
     def show_setting(self, data: dict, value) -> str:
@@ -1089,7 +1069,6 @@ class _Renderer:
                 out += [f"- {self.setting_link(here, s)}" for s in data["settings"]] + [""]
             if data.get("sources"):
                 out += ["Kilder:", ""] + sources_list(data["sources"])
-        out += self.findings_section(here, [d.file for d in decisions])
         return "\n".join(out)
 
     # -- findings and rules ---------------------------------------------------------------
@@ -1197,146 +1176,15 @@ class _Renderer:
     # -- the printable page ---------------------------------------------------------------
 
     def page_print(self) -> str:
-        here = PRINT
-        # Front matter: the print page repeats every procedure, so search leaves it out and
-        # finds the procedure pages themselves.
-        out = ["---", "search:", "  exclude: true", "---", "", "# Alle prosedyrer for utskrift", "",
-               '<p class="sh-print-actions" hidden><button type="button" class="md-button md-button--primary" '
-               'data-sh-print>Skriv ut siden</button></p>', "",
-               "Denne siden samler alle prosedyrene og kontaktpunktene som tekst, til bruk når "
-               "meldingsutvekslingen eller journalsystemet står. Skriv den ut (eller lagre den som PDF) "
-               "og ha den tilgjengelig. En utskrift blir utdatert når en prosedyre endres: sjekk "
-               "versjonen og statusen mot nettstedet når systemene er oppe igjen.", ""]
-        if not any(e.data.get("status") == "adopted" for e in self.procedures):
-            out += ['<div class="sh-status sh-status--draft" data-status="none-adopted" role="note" aria-label="Status">',
-                    '<p class="sh-status__label">Ingenting er vedtatt ennå</p>',
-                    f"<p>Ingen av prosedyrene på denne siden er vedtatt av {h(self.body)}.</p>",
-                    "</div>", ""]
-        printed = [e for e in self.routines + self.chains if e.data.get("status") != "repealed"]
-        repealed = [e for e in self.routines + self.chains if e.data.get("status") == "repealed"]
-        out += ["## Innhold {#innhold}", ""]
-        out += [f"1. {self.a(here, PRINT, 'Kontaktpunkter ved nedetid', 'kontakter')}"]
-        for entry in printed:
-            out.append(f"1. {self.a(here, PRINT, esc(entry.data.get('title')), print_anchor(entry.id))} "
-                       f"({esc(STATUS_NB.get(entry.data.get('status'), ''))}, versjon {esc(entry.data.get('version'))})")
-        out.append("")
-        if repealed:
-            out += ["Opphevede prosedyrer er ikke tatt med: "
-                    + ", ".join(f"{esc(e.data.get('title'))} (versjon {esc(e.data.get('version'))})" for e in repealed)
-                    + ".", ""]
-        out += ["## Kontaktpunkter ved nedetid {#kontakter}", ""]
-        rows = []
-        for party in self.parties:
-            rows.append([esc(self.party_name(party))] + [
-                contact_cells(party.data.get(k)) if party.data.get(k) else
-                (MISSING if k in self.required_fields else "ikke registrert")
-                for k in ("message_responsible", "emergency_contact")])
-        out += table(["Part", "Meldingsansvarlig", "Nødkontakt ved nedetid"], rows)
-        routine_contacts = []
-        for entry in self.routines:
-            for contact in entry.data.get("contacts") or []:
-                routine_contacts.append((contact, entry))
-        if routine_contacts:
-            out += ["Kontaktpunktene rutinene viser til:", ""]
-            out += table(["Kontaktpunkt", "Rutine"],
-                         [[contact_cells(c) + ("<br>" + _esc_inner(" " + c["note"]).strip() if c.get("note") else ""),
-                           esc(e.data.get("title"))] for c, e in routine_contacts])
-        for entry in printed:
-            out += self.print_procedure(here, entry)
-        return "\n".join(out)
-
-    def print_procedure(self, here: str, entry: Entry) -> list[str]:
-        data = entry.data
-        pg = self.graphs[entry.id]
-        status = data.get("status")
-        out = [f"## {esc(data.get('title'))} {{#{print_anchor(entry.id)} .sh-print-break}}", ""]
-        label = STATUS_TITLE.get(status, "Ukjent status") + (" – ikke vedtatt" if status in ("draft", "submitted") else "")
-        out += [f'<p class="sh-print-status sh-print-status--{h(status)}" data-status="{h(status)}">'
-                f"<strong>Status: {h(label)}</strong>. Versjon {h(data.get('version'))}."
-                + (f" Gjelder fra {h(date_nb(data['effective']))}." if data.get("effective") else "")
-                + "</p>", ""]
-        out += paragraphs(data.get("summary"))
-        if entry.kind == "routine":
-            roles = data.get("roles") or []
-            if roles:
-                out += ["Roller: " + "; ".join(
-                    f"{esc(r.get('title'))} ({esc(ROLE_PARTY_NB.get(r.get('party'), r.get('party')).lower())})"
-                    for r in roles) + ".", ""]
-        for sid, (index, step) in sorted(pg.steps.items(), key=lambda item: item[1][0]):
-            title = esc(step.get("title") or sid)
-            line = f"{index + 1}. **{title}{'' if title[-1:] in '.?!' else '.'}**"
-            extra = []
-            if step.get("actor"):
-                extra.append(f"Utføres av: {self.who(entry, step)}.")
-            if step.get("type") == "message":
-                mtype = self.message_types.get(step.get("message_type"))
-                extra.append(f"Melding: {esc(mtype.data.get('name') if mtype else step.get('message_type'))} fra "
-                             f"{self.endpoint(step.get('from'))} til {self.endpoint(step.get('to'))}.")
-            if step.get("deadline"):
-                extra.append(f"Frist: {self.print_deadline(entry, step['deadline'])}.")
-            if step.get("description"):
-                extra.append(_esc_inner(" " + step["description"]).strip())
-            escalation = step.get("escalation") or {}
-            if escalation:
-                roles = {r.get("id"): r for r in data.get("roles", []) or []}
-                role = roles.get(escalation.get("to"))
-                extra.append("Eskaleres til " + (esc(role.get("title")) if role else code(escalation.get("to")))
-                             + (f" etter {esc(duration_nb(escalation['after']))}" if escalation.get("after") else "")
-                             + ".")
-            if step.get("procedure") and step["procedure"] in self.routine_ids:
-                extra.append(f"Følg rutinen «{esc(self.routine_ids[step['procedure']].data.get('title'))}».")
-            nxt = []
-            for branch in step.get("branches", []) or []:
-                nxt.append(f"hvis «{esc(branch.get('condition'))}»: gå til {self.print_step_number(entry, branch.get('next'))}")
-            if step.get("default"):
-                nxt.append(f"ellers gå til {self.print_step_number(entry, step['default'])}")
-            if step.get("next") and pg.steps.get(step["next"], (None,))[0] != index + 1:
-                nxt.append(f"gå videre til {self.print_step_number(entry, step['next'])}")
-            if nxt:
-                extra.append(esc_sentence("; ".join(nxt)) + ".")
-            if step.get("type") == "end":
-                extra.append("Slutt.")
-            for contact in step.get("contacts") or []:
-                extra.append("Kontakt: " + contact_cells(contact).replace("<br>", ", ") + ".")
-            out.append(line + (" " + " ".join(extra) if extra else ""))
-        out.append("")
-        contacts = data.get("contacts") or []
-        if contacts:
-            out += ["Kontaktpunkter:", ""]
-            for contact in contacts:
-                out += contact_block(contact)
-            out.append("")
-        out += [f"Prosedyren på nettstedet: {self.a(here, procedure_page(entry), esc(data.get('title')))}.", ""]
-        return out
-
-    def print_step_number(self, entry: Entry, sid: str) -> str:
-        step = self.graphs[entry.id].steps.get(sid)
-        return f"steg {step[0] + 1}" if step else code(sid)
-
-    def print_deadline(self, entry: Entry, deadline: dict) -> str:
-        start = self.graphs[entry.id].steps.get(deadline.get("from"))
-        start_text = f"steg {start[0] + 1}" if start else code(deadline.get("from"))
-        if deadline.get("same_day"):
-            text = f"samme dag som {start_text}"
-        elif deadline.get("within"):
-            text = f"innen {esc(duration_nb(deadline['within']))} etter {start_text}"
-        elif deadline.get("setting"):
-            setting = self.settings.get(deadline["setting"])
-            text = f"innen fristen i innstillingen «{esc(setting.data.get('title') if setting else deadline['setting'])}»"
-            if setting:
-                text += f" ({self.setting_value(setting)})"
-        else:
-            text = "uten frist"
-        if (deadline.get("rule") or {}).get("status") == "unconfirmed":
-            text += " " + UNCONFIRMED
-        return text
+        """Every procedure and the contacts on one page for paper (template print.md.j2)."""
+        return render_template("print.md.j2", p=self.views.print_view(PRINT))
 
     # -- everything -----------------------------------------------------------------------
 
     def site(self) -> Site:
         site = Site()
         pages = site.pages
-        views = viewmodel.Views(self)
+        views = self.views
         pages[INDEX] = render_template("index.md.j2", f=views.front_view(INDEX))
         for situation in views.situations:
             pages[viewmodel.situation_page(situation.id)] = render_template(
@@ -1492,9 +1340,11 @@ def type_text(node: dict, docs: dict, current: str) -> str:
 # -- public entry points ---------------------------------------------------------------------
 
 
-def render(repo: Repository, findings: list[Finding]) -> Site:
-    """The whole site for a checked repository (its entries and the findings of run_checks)."""
-    return _Renderer(repo, findings).site()
+def render(repo: Repository, findings: list[Finding], last_changed: dict | None = None) -> Site:
+    """The whole site for a checked repository (its entries and the findings of run_checks).
+    `last_changed`: file -> date (ÅÅÅÅ-MM-DD) of its last commit, when known (the hook reads it
+    from git), shown as «Sist endret»."""
+    return _Renderer(repo, findings, last_changed).site()
 
 
 def render_pages(repo: Repository, findings: list[Finding]) -> dict[str, str]:

@@ -19,9 +19,10 @@ import re
 from markupsafe import Markup
 
 from ..model.vocabulary import ADDRESS_NB, STATUS_NB
+from ..rules import paths
 from ..rules.graph import CATEGORY_NB, STEP_NB, duration_nb
 from .templating import link
-from .text import PARTY_NB, STATUS_TITLE, UNCONFIRMED, esc, step_anchor
+from .text import PARTY_NB, STATUS_TITLE, UNCONFIRMED, esc, external_link, print_anchor, step_anchor
 from .text import slug as _slug
 
 WALK_LIMIT = 8
@@ -79,6 +80,9 @@ class Views:
         self.situations = sorted(ctx.repo.of("situation"), key=lambda e: (e.data.get("order", 99), e.id))
         self.roles = sorted(ctx.repo.of("role"), key=lambda e: (e.data.get("order", 99), e.id))
         self.procedures = {e.id: e for e in ctx.procedures}
+        # path obligations (checks/rules/paths.py): shown on each procedure's page
+        self.path_results = paths.results(ctx.repo)
+        self.path_kind_nb = dict(paths.KIND_NB)
 
     # -- steps ------------------------------------------------------------------------------
 
@@ -222,6 +226,8 @@ class Views:
                                      "target": self.step_ref(here, entry, branch.get("next"), shown)})
         if step.get("default"):
             view["default"] = self.step_ref(here, entry, step["default"], shown)
+        # A default that is one of the branches needs no «Ellers» line of its own.
+        view["default_is_branch"] = step.get("default") in [b.get("next") for b in step.get("branches") or []]
         if step.get("next"):
             view["next"] = self.step_ref(here, entry, step["next"], shown)
         if step.get("procedure"):
@@ -413,3 +419,103 @@ class Views:
                 "missing_message_responsible": missing["message_responsible"],
                 "missing_emergency": missing["emergency_contact"], "party_count": len(ctx.parties),
                 "parties_href": ctx.link(here, "parter/index.md")}
+
+    # -- procedure pages --------------------------------------------------------------------
+
+    def full_step_view(self, here: str, entry, sid: str) -> dict:
+        """A step for its procedure's page: the stacked view plus the description, the rule a
+        deadline implements, what is unconfirmed and the sources."""
+        ctx = self.ctx
+        view = self.step_view(here, entry, sid, shown=set(ctx.graphs[entry.id].steps))
+        step = ctx.graphs[entry.id].steps[sid][1]
+        deadline = step.get("deadline") or {}
+        view["rule"] = Markup(external_link(deadline["rule"])) if deadline.get("rule") else None
+        view["rule_note"] = " ".join(str((deadline.get("rule") or {}).get("note") or "").split())
+        view["deadline_note"] = " ".join(str(deadline.get("note") or "").split())
+        view["unconfirmed_items"] = [" ".join(str(u).split()) for u in step.get("unconfirmed") or [] if u]
+        view["sources"] = [{"link": Markup(external_link(s)), "note": " ".join(str(s.get("note") or "").split())}
+                           for s in step.get("sources") or [] if isinstance(s, dict)]
+        view["mtype_version"] = ""
+        if step.get("type") == "message":
+            mtype = ctx.message_types.get(step.get("message_type"))
+            if mtype is not None:
+                view["mtype_version"] = f"{mtype.data.get('standard')}, versjon {mtype.data.get('version')}"
+        return view
+
+    def obligations_view(self, here: str, entry) -> list[dict]:
+        """The path obligations that apply to a procedure, each with whether it holds and, if
+        not, the way through the procedure where it fails."""
+        results = self.path_results.get(entry.id, [])
+        out = []
+        for result in results:
+            if not getattr(result, "applies", True):
+                continue
+            constraint = result.constraint
+            source = getattr(constraint, "source", None) or {}
+            out.append({
+                "title": constraint.title or constraint.id,
+                "kind": self.path_kind_nb.get(constraint.kind, constraint.kind),
+                "holds": bool(result.holds),
+                "message": result.message or "",
+                "source": Markup(external_link(source)) if isinstance(source, dict) and source else None,
+                "way": [self.step_ref(here, entry, sid, set(self.ctx.graphs[entry.id].steps))
+                        for sid in result.counterexample or []] if not result.holds else [],
+            })
+        return out
+
+    def procedure_view(self, entry, blocks: dict) -> dict:
+        """A chain's or routine's page. `blocks` are the sections still written by the
+        renderer as Markdown (status banner, facts, diagram, addressing, ...), as Markup."""
+        here = self.ctx.procedure_path(entry)
+        pg = self.ctx.graphs[entry.id]
+        steps = [self.full_step_view(here, entry, sid) for sid in sorted(pg.steps, key=lambda s: pg.steps[s][0])]
+        situations = [{"title": s.data.get("title"), "href": self.ctx.link(here, situation_page(s.id))}
+                      for s in self.situations if s.data.get("procedure") == entry.id]
+        return {"id": entry.id, "title": entry.data.get("title") or entry.id, "kind": entry.kind,
+                "steps": steps, "situations": situations, "obligations": self.obligations_view(here, entry),
+                "last_changed": self.ctx.last_changed.get(entry.file, ""),
+                **{k: Markup(v) for k, v in blocks.items()}}
+
+    # -- the print page ---------------------------------------------------------------------
+
+    def print_view(self, here: str) -> dict:
+        """Everything for use on paper during an outage: contacts once, then every procedure
+        in force or proposed (repealed ones named only), each step with its values."""
+        ctx = self.ctx
+        order = ctx.routines + ctx.chains
+        printed, repealed = [], []
+        for entry in order:
+            if entry.data.get("status") == "repealed":
+                repealed.append({"title": entry.data.get("title") or entry.id, "version": entry.data.get("version")})
+                continue
+            pg = ctx.graphs[entry.id]
+            steps = []
+            for sid in sorted(pg.steps, key=lambda s: pg.steps[s][0]):
+                view = self.step_view(here, entry, sid, shown=set(pg.steps))
+                # on paper, a step refers to the others by number on the same procedure
+                for ref in [view["next"], view["default"], view["answers"]] + [b["target"] for b in view["branches"]]:
+                    if ref:
+                        ref["href"] = f"#{print_step_anchor(entry.id, sid_of(ref))}" if sid_of(ref) else ref["href"]
+                view["anchor"] = print_step_anchor(entry.id, sid)
+                steps.append(view)
+            roles = [{"title": r.get("title") or r.get("id"), "party": r.get("party")}
+                     for r in entry.data.get("roles") or [] if isinstance(r, dict)]
+            contacts = [contact_view(c) for c in entry.data.get("contacts") or [] if isinstance(c, dict)]
+            printed.append({"id": entry.id, "anchor": print_anchor(entry.id), "title": entry.data.get("title") or entry.id,
+                            "summary": " ".join(str(entry.data.get("summary") or "").split()),
+                            "href": ctx.link(here, ctx.procedure_path(entry)), "roles": roles, "contacts": contacts,
+                            "steps": steps, "last_changed": ctx.last_changed.get(entry.file, ""),
+                            **status_view(entry)})
+        return {"procedures": printed, "repealed": repealed, "contacts": self.contacts_view(here),
+                "none_adopted": not any(e.data.get("status") == "adopted" for e in ctx.procedures),
+                "body": ctx.body}
+
+
+def print_step_anchor(pid: str, sid: str) -> str:
+    return f"p-{_slug(pid)}-{_slug(sid)}"
+
+
+def sid_of(ref: dict) -> str:
+    """The step id of a reference made by Views.step_ref (its anchor after `#steg-`)."""
+    href = ref.get("href") or ""
+    return href.split("#steg-", 1)[1] if "#steg-" in href else ""
