@@ -572,3 +572,37 @@ def test_templates_escape_by_default():
     out = environment().from_string("{{ x }} <a title=\"{{ x }}\">{{ x | h }}</a>").render(x='<b>"*x*"</b>')
     assert "<b>" not in out and '"*' not in out
     assert "&lt;b&gt;" in out
+
+
+def test_glossary_and_change_log_come_from_the_model(real_site, tmp_path):
+    repo, findings, site = real_site
+    glossary = site.pages["ordliste.md"]
+    for term in repo.of("glossary")[0].data["terms"]:
+        assert f"## {r.esc(term['term'])} {{#ord-" in glossary, term["term"]
+    history = [("2026-01-02", [repo.of("chain")[0].file, "procedures/routines/borte.yaml"])]
+    changes = r.render(repo, findings, history=history).pages["endringer.md"]
+    assert "### 2\\. januar 2026" in changes or "2. januar 2026" in changes
+    assert repo.of("chain")[0].data["title"].split()[0] in changes
+    assert "borte (fjernet)" in changes
+
+
+def test_hook_reads_dates_and_build_from_git(tmp_path):
+    from checks.site import mkdocs_hook
+
+    history = mkdocs_hook.git_history(ROOT)
+    dates = mkdocs_hook.git_dates(history)
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", d) for d, _ in history)
+    assert all(f.startswith("procedures/") for f in dates)
+    info = mkdocs_hook.build_info(ROOT)
+    assert re.fullmatch(r"\d+\. [a-zæøå]+ \d{4}", info["date"])
+    assert mkdocs_hook.git_history(tmp_path) == []  # no git: no dates, still a site
+
+
+def test_every_built_page_says_when_and_from_what_it_was_built():
+    site = build()
+    for page in _html_pages(site):
+        text = page.read_text(encoding="utf-8")
+        if page.name == "404.html":
+            continue
+        assert 'class="sh-build"' in text and "Bygget " in text, page
+        assert "Meld fra om feil" in text, page

@@ -24,8 +24,8 @@ FOLDERS = {
     "situations": "situation",
     "roles": "role",
 }
-SINGLE_FILES = {"agreement.yaml": "agreement"}
-LAYOUT_NB = ("`procedures/agreement.yaml` eller en fil under `procedures/` i en av mappene "
+SINGLE_FILES = {"agreement.yaml": "agreement", "glossary.yaml": "glossary"}
+LAYOUT_NB = ("`procedures/agreement.yaml`, `procedures/glossary.yaml` eller en fil under `procedures/` i en av mappene "
              + ", ".join(f"`{name}/`" for name in FOLDERS))
 
 R_UNKNOWN_KIND = rule("file.unknown-kind", ERROR, "Fil uten dokumenttype",

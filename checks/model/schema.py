@@ -23,11 +23,11 @@ except ImportError:  # pragma: no cover - the reference validator alone still wo
 
 BASE_URI = "https://samhandling.invalid/schemas/"
 KINDS = ("agreement", "party", "message-type", "chain", "routine", "decision", "setting", "scenario", "situation",
-         "role")
+         "role", "glossary")
 KIND_NB = {
     "agreement": "avtale", "party": "part", "message-type": "meldingstype",
     "chain": "meldingskjede", "routine": "rutine", "decision": "vedtak", "setting": "innstilling",
-    "scenario": "scenario", "situation": "situasjon", "role": "rolle på vakt",
+    "scenario": "scenario", "situation": "situasjon", "role": "rolle på vakt", "glossary": "ordliste",
 }
 
 R_REQUIRED = rule("schema.required", ERROR, "Påkrevd felt mangler",

@@ -25,7 +25,7 @@ _CONTROL = re.compile("[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b-\u200f\u20
 LIST_LIMIT = 30
 KIND_HEADING = {"chain": "Meldingskjede", "routine": "Rutine", "setting": "Innstilling", "decision": "Vedtak",
                 "message-type": "Meldingstype", "agreement": "Avtalen", "party": "Part", "situation": "Situasjon",
-                "role": "Rolle på vakt"}
+                "role": "Rolle på vakt", "glossary": "Ordlisten"}
 META_CODES = {"version"}
 STATUS_WORD = {"added": "ny", "removed": "fjernet", "renamed": "ny id", "changed": "endret",
                "unreadable": "kan ikke leses"}
@@ -122,12 +122,12 @@ def _summary(comparison: Comparison) -> str:
              "setting": ("innstilling", "innstillinger"), "decision": ("vedtak", "vedtak"),
              "message-type": ("meldingstype", "meldingstyper"), "agreement": ("avtalen", "avtalen"),
              "party": ("part", "parter"), "situation": ("situasjon", "situasjoner"),
-             "role": ("rolle på vakt", "roller på vakt")}
+             "role": ("rolle på vakt", "roller på vakt"), "glossary": ("ordlisten", "ordlisten")}
     parts = []
-    for kind in ("chain", "routine", "setting", "decision", "message-type", "agreement", "party", "situation", "role"):
+    for kind in ("chain", "routine", "setting", "decision", "message-type", "agreement", "party", "situation", "role", "glossary"):
         n = counts.get(kind)
         if n:
-            parts.append(names[kind][0] if kind == "agreement" else f"{n} {names[kind][0 if n == 1 else 1]}")
+            parts.append(names[kind][0] if kind in ("agreement", "glossary") else f"{n} {names[kind][0 if n == 1 else 1]}")
     listed = ", ".join(parts[:-1]) + (" og " if len(parts) > 1 else "") + parts[-1]
     total = len(comparison.docs)
     return f"{total} {'dokument' if total == 1 else 'dokumenter'} er endret: {listed}."

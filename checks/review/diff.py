@@ -29,15 +29,15 @@ from ..model.vocabulary import ADDRESS_NB, PROCEDURE_KINDS, REGULATION_NB, STATU
 from ..rules.graph import CATEGORY_NB, STEP_NB, duration_nb, reference_graph
 
 MAJOR, MEDIUM, EDITORIAL = 3, 2, 1
-KIND_ORDER = ("chain", "routine", "setting", "decision", "message-type", "agreement", "party", "situation", "role")
+KIND_ORDER = ("chain", "routine", "setting", "decision", "message-type", "agreement", "party", "situation", "role", "glossary")
 SECTION = {"chain": 0, "routine": 0, "setting": 1, "decision": 2, "message-type": 3, "agreement": 4, "party": 5,
-           "situation": 6, "role": 6}
+           "situation": 6, "role": 6, "glossary": 6}
 SECTION_NB = ("Prosedyrer", "Innstillinger", "Vedtak", "Meldingskatalogen", "Avtalen", "Parter",
-              "Situasjoner og roller på nettstedet")
+              "Situasjoner, roller og ordliste på nettstedet")
 KIND_DEFINITE_NB = {"chain": "meldingskjeden", "routine": "rutinen"}
 KIND_NB = {"chain": "meldingskjede", "routine": "rutine", "setting": "innstilling", "decision": "vedtak",
            "message-type": "meldingstype", "agreement": "avtalen", "party": "part", "situation": "situasjon",
-           "role": "rolle på vakt"}
+           "role": "rolle på vakt", "glossary": "ordlisten"}
 PARTY_ROLE_NB = {"municipality": "kommunen", "health-trust": "UNN", "both": "begge parter",
                  "external": "ekstern"}
 EVIDENCE_NB = {"procedure": "en prosedyre", "plan": "en plan", "party-data": "partsopplysninger",

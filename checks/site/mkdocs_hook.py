@@ -16,7 +16,9 @@ tests build fixture repositories with the project's own configuration this way).
 
 from __future__ import annotations
 
+import datetime
 import os
+import subprocess
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -45,8 +47,11 @@ def on_config(config):
         more = f"\n  … og {len(errors) - MAX_LISTED} til." if len(errors) > MAX_LISTED else ""
         raise PluginError(mask(
             f"samhandling check fant {len(errors)} feil i {root}, så nettstedet bygges ikke:\n"
-            f"{listed}{more}\nRett feilene (se `samhandling check`) og bygg på nytt."))
-    site = render(repo, findings)
+            f"{listed}{more}
+Rett feilene (se `samhandling check`) og bygg på nytt."))
+    history = git_history(root)
+    site = render(repo, findings, last_changed=git_dates(history), history=history)
+    config.extra["samhandling_build"] = build_info(root)
     from checks.export.model import site_files  # the model as open data, at data/ (#15)
     site.files.update(site_files(repo, findings))
     from checks.compliance.sitepages import site_pages  # scenario timelines, latest conformance report (#16)
@@ -62,6 +67,55 @@ def on_config(config):
     _SITE.update(root=root, site=site)
     config.nav = _nav(site.nav) + list(config.nav or [])
     return config
+
+
+def _git(root: Path, *args: str) -> str:
+    """Output of a git command in the repository, or "" when git or the history is missing
+    (a site built from a copy without .git still builds, without dates)."""
+    try:
+        result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return result.stdout if result.returncode == 0 else ""
+
+
+def git_history(root: Path) -> list:
+    """[(date, [files changed that day])], newest first, from one `git log` over procedures/
+    (paths relative to the repository)."""
+    days: dict = {}
+    date = ""
+    prefix = _git(root, "rev-parse", "--show-prefix").strip()
+    for line in _git(root, "log", "--format=%x00%cs", "--name-only", "--", "procedures").splitlines():
+        if line.startswith("\x00"):
+            date = line[1:]
+        elif line.strip():
+            rel = line.strip()
+            rel = rel[len(prefix):] if prefix and rel.startswith(prefix) else rel
+            files = days.setdefault(date, [])
+            if rel not in files:
+                files.append(rel)
+    return list(days.items())
+
+
+def git_dates(history: list) -> dict:
+    """File -> date of the last commit that changed it."""
+    out: dict = {}
+    for date, files in history:
+        for rel in files:
+            out.setdefault(rel, date)
+    return out
+
+
+def build_info(root: Path) -> dict:
+    """What every page says about its build: the date, the commit and whether the working
+    tree had uncommitted changes under procedures/."""
+    commit = _git(root, "rev-parse", "--short=10", "HEAD").strip()
+    dirty = bool(_git(root, "status", "--porcelain", "--", "procedures").strip()) if commit else False
+    today = datetime.date.today()
+    months = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
+              "november", "desember")
+    return {"date": f"{today.day}. {months[today.month - 1]} {today.year}", "iso": today.isoformat(),
+            "commit": commit, "dirty": dirty}
 
 
 def _nav(items: list) -> list:

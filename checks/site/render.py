@@ -50,6 +50,8 @@ from .text import (  # noqa: F401  (re-exported: tests and other modules use ren
 INDEX = "index.md"
 STATUS = "status.md"
 CONTACTS = "kontakter.md"
+GLOSSARY = "ordliste.md"
+CHANGES = "endringer.md"
 CATALOGUE = "meldingstyper.md"
 AGREEMENT = "avtalen.md"
 SETTINGS = "innstillinger.md"
@@ -98,7 +100,8 @@ class Site:
 
 
 class _Renderer:
-    def __init__(self, repo: Repository, findings: list[Finding], last_changed: dict | None = None):
+    def __init__(self, repo: Repository, findings: list[Finding], last_changed: dict | None = None,
+                 history: list | None = None):
         self.repo = repo
         self.findings = sorted(findings)
         self.agreement = repo.agreement
@@ -125,6 +128,7 @@ class _Renderer:
         self.graphs = {e.id: build(e) for e in self.procedures}
         self.uses = self._reverse_index()
         self.last_changed = dict(last_changed or {})
+        self.history = list(history or [])
         self.views = viewmodel.Views(self)
 
     # -- helpers --------------------------------------------------------------------------
@@ -1192,6 +1196,8 @@ class _Renderer:
         for role in views.roles:
             pages[viewmodel.role_page(role.id)] = render_template("role.md.j2", r=views.role_view(role))
         pages[CONTACTS] = render_template("contacts.md.j2", c=views.contacts_view(CONTACTS))
+        pages[GLOSSARY] = render_template("glossary.md.j2", g=views.glossary_view(GLOSSARY))
+        pages[CHANGES] = render_template("changes.md.j2", c=views.changes_view(CHANGES))
         pages[STATUS] = self.page_status()
         for entry in self.chains + self.routines:
             pages[procedure_page(entry)] = self.page_procedure(entry)
@@ -1216,9 +1222,11 @@ class _Renderer:
             pages[path] = pages[path].rstrip("\n") + "\n"
         site.nav = [
             ("Forside", INDEX),
-            ("Hva gjør jeg når …", [(None, viewmodel.situation_page(e.id)) for e in views.situations]),
+            ("Hva gjør jeg når …", [(e.data.get("title") or e.id, viewmodel.situation_page(e.id))
+                                    for e in views.situations]),
             ("Roller", [(None, viewmodel.role_page(e.id)) for e in views.roles]),
             ("Kontaktpunkter ved nedetid", CONTACTS),
+            ("Ordliste", GLOSSARY),
             ("Meldingskjeder", [(None, procedure_page(e)) for e in self.chains]),
             ("Rutiner", [(None, procedure_page(e)) for e in self.routines]),
             ("Alle prosedyrer for utskrift", PRINT),
@@ -1227,6 +1235,7 @@ class _Renderer:
             ("Avtalen og dekning", AGREEMENT),
             ("Innstillinger", SETTINGS),
             ("Vedtak", DECISIONS),
+            ("Endringer", CHANGES),
             ("For OSO og redaktører", [("Status for prosedyrene", STATUS), ("Funn fra sjekkene", FINDINGS), ("Reglene", RULES_PAGE),
                                 ("Skjemaene", SCHEMAS)] + [(None, schema_page(k)) for k in kinds]),
         ]
@@ -1340,7 +1349,8 @@ def type_text(node: dict, docs: dict, current: str) -> str:
 # -- public entry points ---------------------------------------------------------------------
 
 
-def render(repo: Repository, findings: list[Finding], last_changed: dict | None = None) -> Site:
+def render(repo: Repository, findings: list[Finding], last_changed: dict | None = None,
+           history: list | None = None) -> Site:
     """The whole site for a checked repository (its entries and the findings of run_checks).
     `last_changed`: file -> date (ÅÅÅÅ-MM-DD) of its last commit, when known (the hook reads it
     from git), shown as «Sist endret»."""

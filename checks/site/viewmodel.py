@@ -510,6 +510,60 @@ class Views:
                 "none_adopted": not any(e.data.get("status") == "adopted" for e in ctx.procedures),
                 "body": ctx.body}
 
+    # -- glossary and change log ------------------------------------------------------------
+
+    def glossary_view(self, here: str) -> dict:
+        entries = self.ctx.repo.of("glossary")
+        terms = []
+        for term in (entries[0].data.get("terms") if entries else []) or []:
+            if not isinstance(term, dict):
+                continue
+            source = term.get("source")
+            terms.append({"term": term.get("term") or "", "anchor": _glossary_anchor(term.get("term") or ""),
+                          "expansion": term.get("expansion") or "",
+                          "definition": " ".join(str(term.get("definition") or "").split()),
+                          "also": list(term.get("also") or []),
+                          "source": Markup(external_link(source)) if isinstance(source, dict) else None})
+        terms.sort(key=lambda t: _sort_nb(t["term"]))
+        return {"terms": terms}
+
+    def changes_view(self, here: str) -> dict:
+        """The change log: OSO's decisions, newest first, and what changed in the content per
+        day (from git), named by the documents' titles."""
+        ctx = self.ctx
+        by_file = {e.file: e for e in ctx.repo.entries}
+        kind_nb = {"chain": "meldingskjede", "routine": "rutine", "setting": "innstilling", "decision": "vedtak",
+                   "message-type": "meldingstype", "agreement": "avtalen", "party": "part",
+                   "situation": "situasjon", "role": "rolle", "glossary": "ordlisten"}
+        days = []
+        for date, files in ctx.history:
+            items = []
+            for rel in files:
+                entry = by_file.get(rel)
+                if entry is None:
+                    items.append({"title": rel.rsplit("/", 1)[-1].removesuffix(".yaml"), "kind": "fjernet", "href": None})
+                    continue
+                data = entry.data
+                title = data.get("title") or data.get("short_name") or data.get("name") or entry.id or rel
+                href = None
+                if entry.kind in ("chain", "routine"):
+                    href = ctx.link(here, ctx.procedure_path(entry))
+                elif entry.kind == "situation":
+                    href = ctx.link(here, situation_page(entry.id))
+                elif entry.kind == "party":
+                    href = ctx.link(here, f"parter/{entry.id}.md")
+                items.append({"title": title, "kind": kind_nb.get(entry.kind, entry.kind), "href": href})
+            items.sort(key=lambda i: (i["kind"], _sort_nb(i["title"])))
+            days.append({"date": date, "items": items})
+        decisions = sorted(ctx.decisions.values(), key=lambda d: (str(d.data.get("meeting_date") or ""), d.id),
+                           reverse=True)
+        return {"days": days, "decisions": [{"title": d.data.get("title") or d.id,
+                                             "date": d.data.get("meeting_date") or "",
+                                             "case": d.data.get("case_number") or "",
+                                             "href": ctx.link(here, "vedtak.md", f"vedtak-{_slug(d.id)}")}
+                                            for d in decisions],
+                "body": ctx.body, "decisions_href": ctx.link(here, "vedtak.md")}
+
 
 def print_step_anchor(pid: str, sid: str) -> str:
     return f"p-{_slug(pid)}-{_slug(sid)}"
@@ -519,3 +573,13 @@ def sid_of(ref: dict) -> str:
     """The step id of a reference made by Views.step_ref (its anchor after `#steg-`)."""
     href = ref.get("href") or ""
     return href.split("#steg-", 1)[1] if "#steg-" in href else ""
+
+
+def _glossary_anchor(term: str) -> str:
+    return f"ord-{_slug(term)}"
+
+
+def _sort_nb(value: str):
+    from .text import sort_key_nb
+
+    return sort_key_nb(value)
