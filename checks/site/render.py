@@ -1354,7 +1354,7 @@ def render(repo: Repository, findings: list[Finding], last_changed: dict | None 
     """The whole site for a checked repository (its entries and the findings of run_checks).
     `last_changed`: file -> date (ÅÅÅÅ-MM-DD) of its last commit, when known (the hook reads it
     from git), shown as «Sist endret»."""
-    return _Renderer(repo, findings, last_changed).site()
+    return _Renderer(repo, findings, last_changed, history).site()
 
 
 def render_pages(repo: Repository, findings: list[Finding]) -> dict[str, str]:

@@ -554,7 +554,7 @@ class Views:
                     href = ctx.link(here, f"parter/{entry.id}.md")
                 items.append({"title": title, "kind": kind_nb.get(entry.kind, entry.kind), "href": href})
             items.sort(key=lambda i: (i["kind"], _sort_nb(i["title"])))
-            days.append({"date": date, "items": items})
+            days.append({"date": date, "entries": items})
         decisions = sorted(ctx.decisions.values(), key=lambda d: (str(d.data.get("meeting_date") or ""), d.id),
                            reverse=True)
         return {"days": days, "decisions": [{"title": d.data.get("title") or d.id,
