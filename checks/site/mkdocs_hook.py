@@ -47,8 +47,7 @@ def on_config(config):
         more = f"\n  … og {len(errors) - MAX_LISTED} til." if len(errors) > MAX_LISTED else ""
         raise PluginError(mask(
             f"samhandling check fant {len(errors)} feil i {root}, så nettstedet bygges ikke:\n"
-            f"{listed}{more}
-Rett feilene (se `samhandling check`) og bygg på nytt."))
+            f"{listed}{more}\nRett feilene (se `samhandling check`) og bygg på nytt."))
     history = git_history(root)
     site = render(repo, findings, last_changed=git_dates(history), history=history)
     config.extra["samhandling_build"] = build_info(root)
