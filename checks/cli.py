@@ -262,8 +262,9 @@ def cmd_diff(args) -> int:
     comparison = diff.compare(base.repo, head.repo)
     base_findings = analyse(base.repo, today=today)
     head_findings = analyse(head.repo, base=base.repo, today=today)
+    checks_changed = gitsource.changed_paths(root, base.commit, head.commit)
     report = changereport.REPORTS[args.format](comparison, base, head, base_findings, head_findings,
-                                               diff.verdict(comparison))
+                                               diff.verdict(comparison), checks_changed=checks_changed)
     _out(report)
     return 0
 

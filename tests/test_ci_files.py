@@ -99,8 +99,11 @@ def test_pull_request_workflow_has_the_required_jobs():
     check = jobs["sjekk"]
     checkout = next(s for s in steps(check) if s.get("uses", "").startswith("actions/checkout@"))
     assert checkout["with"]["fetch-depth"] == 0  # the base must be in the history
-    assert 'samhandling check --base "$BASE" --format github' in runs(check)
-    assert 'samhandling diff "$BASE"' in runs(check) and "$GITHUB_STEP_SUMMARY" in runs(check)
+    # the verdict runs with the base's code (tests/test_verdict.py runs these steps)
+    assert 'git show "$BASE:scripts/with-base-code.sh"' in runs(check)
+    assert '"$BASE" check --base "$BASE" --format github' in runs(check)
+    assert '"$BASE" diff "$BASE" > endringsrapport.md' in runs(check) and "$GITHUB_STEP_SUMMARY" in runs(check)
+    assert ".venv/bin/samhandling check" not in runs(check) and ".venv/bin/samhandling diff" not in runs(check)
     summary = next(s for s in steps(check) if "GITHUB_STEP_SUMMARY" in s.get("run", ""))
     assert "always()" in summary["if"]  # the report is written even when the check fails
 

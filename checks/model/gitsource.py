@@ -264,10 +264,27 @@ def sides(root: Path, base: str | None, head: str | None) -> tuple[Side, Side]:
     return base_side, head_side
 
 
+# What decides the verdict rather than what it is about: the code, the schemas, the workflows
+# and CODEOWNERS, the tests, the scripts CI runs and the installation.
+CHECK_PATHS = ("checks", "schemas", ".github", "tests", "scripts", "pyproject.toml", "Makefile")
+
+
+def changed_paths(root: Path, base: str, head: str | None, paths: tuple = CHECK_PATHS) -> list[str]:
+    """Files under `paths` that differ between the commit `base` and `head` (None: the working
+    tree, untracked files included), sorted."""
+    spec = ["--", *paths]
+    if head is None:
+        out = git(root, "diff", "--name-only", "-z", "--no-renames", base, *spec).stdout
+        out += git(root, "ls-files", "-z", "--others", "--exclude-standard", *spec).stdout
+    else:
+        out = git(root, "diff", "--name-only", "-z", "--no-renames", base, head, *spec).stdout
+    return sorted({p for p in out.decode("utf-8", "surrogateescape").split("\0") if p})
+
+
 def describe(side: Side) -> dict:
     return {"revision": side.label if side.commit else None, "commit": side.commit,
             "merge_base": side.merge_base, "working_tree": side.commit is None}
 
 
 __all__ = ["SourceError", "GitError", "GitTree", "GitReader", "Side", "load_at", "load_revision", "load_working_tree",
-           "sides", "resolve", "default_base", "describe"]
+           "sides", "resolve", "default_base", "describe", "changed_paths", "CHECK_PATHS"]

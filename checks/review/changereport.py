@@ -230,11 +230,21 @@ def _document(doc: DocChange, comparison: Comparison) -> list[str]:
     return lines
 
 
+def checks_changed_nb(paths: list[str]) -> str:
+    """The warning at the top of a report whose change also changes what checks it."""
+    shown = ", ".join(c(p).md() for p in paths[:12]) + (f" og {len(paths) - 12} til" if len(paths) > 12 else "")
+    return ("> **Endrer også sjekkene** (koden, skjemaene, arbeidsflytene, testene eller skriptene): "
+            f"{shown}. Rapporten og vedtaksreglene i CI er laget med koden fra basen, så endringen kan ikke "
+            "skrive sin egen dom. Vedlikeholderne må godkjenne disse filene (CODEOWNERS).")
+
+
 def markdown(comparison: Comparison, base: Side, head: Side, base_findings: list, head_findings: list,
-             verdict: Verdict) -> str:
-    lines = ["## Endringsrapport", "",
-             f"Før: {_side_nb(base)}. Etter: {_side_nb(head)}.", "",
-             _summary(comparison), ""]
+             verdict: Verdict, checks_changed: list | None = None) -> str:
+    lines = ["## Endringsrapport", ""]
+    if checks_changed:
+        lines += [checks_changed_nb(checks_changed), ""]
+    lines += [f"Før: {_side_nb(base)}. Etter: {_side_nb(head)}.", "",
+              _summary(comparison), ""]
     for index, name in enumerate(SECTION_NB):
         docs = [d for d in comparison.docs if SECTION.get(d.kind) == index]
         if not docs:
@@ -290,7 +300,7 @@ def _count_nb(errors: int, warnings: int) -> str:
 
 
 def as_json(comparison: Comparison, base: Side, head: Side, base_findings: list, head_findings: list,
-            verdict: Verdict) -> str:
+            verdict: Verdict, checks_changed: list | None = None) -> str:
     new, gone = split_findings(base_findings, head_findings)
     be, bw = _counts(base_findings)
     he, hw = _counts(head_findings)
@@ -301,6 +311,7 @@ def as_json(comparison: Comparison, base: Side, head: Side, base_findings: list,
         "head": describe(head),
         "changed": not comparison.empty,
         "documents": [d.as_dict() for d in comparison.docs],
+        "checks_changed": list(checks_changed or []),
         "requires_decision": verdict.required,
         "reasons": [r.text() for r in verdict.reasons],
         "findings": {
