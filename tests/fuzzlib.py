@@ -1,9 +1,17 @@
 """Input generators and property checks shared by the fuzz tests and scripts/fuzz.py.
 
-Three kinds of input: random bytes, random YAML documents, and structured mutations of the
-shipped content (keys deleted, duplicated, renamed or retyped; values swapped between
-fields; lists truncated or reordered; files truncated mid-token). Each input replaces one
-file of the shipped repository and goes through the whole pipeline in memory.
+Kinds of input: random bytes, random YAML documents, structured mutations of the shipped
+content (keys deleted, duplicated, renamed or retyped; values swapped between fields; lists
+truncated or reordered; files truncated mid-token), and the classes #13 found: a valid
+personal identity number planted in a value or key in every spelling (YAML escapes, folded
+lines, no-break, thin and zero-width spaces, other digit forms), hidden line breaks (NEL, LS,
+PS, lone CR), numbers beyond the limits (4 300+ digits, `1e999`, huge durations), control
+characters and bidi controls in keys and values, and hostile file names (Windows-reserved,
+not UTF-8, with line breaks or ESC, holding a number). Each input replaces or adds one file
+of the shipped repository and goes through the whole pipeline in memory; every output
+(findings in all four formats, both change reports, the diagrams, the site pages) is checked
+at its boundary: strict JSON, valid UTF-8, no control character in a text line, and no
+planted number once masked.
 """
 
 from __future__ import annotations
@@ -13,6 +21,14 @@ from pathlib import Path
 
 import yaml
 
+import html
+import json
+import re
+import unicodedata
+
+from checks.model.identifiers import identity_kind
+from checks.model.masking import mask, safe_unicode
+from checks.report import REPORTERS
 from checks.review import changereport, diff
 from checks.site import diagram, render
 from checks.review.gate import analyse
@@ -134,34 +150,184 @@ def mutate_structure(rng: random.Random, text: bytes) -> bytes:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False).encode("utf-8")
 
 
-def make_input(rng: random.Random, base: dict[str, bytes]) -> tuple[str, str, bytes]:
-    """(input kind, file path, new content) replacing one file of the base repository."""
+def valid_number(rng: random.Random) -> str:
+    """A random valid fødselsnummer, D-nummer, H-nummer or FH-nummer."""
+    while True:
+        first = rng.choice(["date", "d", "h", "fh"])
+        day, month = rng.randint(1, 28) + (40 if first == "d" else 0), rng.randint(1, 12) + (40 if first == "h" else 0)
+        nine = f"{day:02d}{month:02d}{rng.randint(0, 99):02d}{rng.randint(0, 999):03d}"
+        if first == "fh":
+            nine = str(rng.choice((8, 9))) + "".join(str(rng.randint(0, 9)) for _ in range(8))
+        for tail in (f"{a}{b}" for a in range(10) for b in range(10)):
+            if identity_kind(nine + tail):
+                return nine + tail
+
+
+# spellings of a number as YAML source: (name, function of the number -> scalar text)
+SPELLINGS = [
+    ("plain", lambda n: n),
+    ("spaced", lambda n: f"{n[:6]} {n[6:]}"),
+    ("dotted", lambda n: f"{n[:2]}.{n[2:4]}.{n[4:6]} {n[6:]}"),
+    ("escape", lambda n: '"' + "".join(f"\\x3{c}" if i % 3 == 0 else c for i, c in enumerate(n)) + '"'),
+    ("unicode-escape", lambda n: f'"\\u003{n[0]}{n[1:]}"'),
+    ("nbsp-escape", lambda n: f'"{n[:6]}\\_{n[6:]}"'),
+    ("tab-escape", lambda n: f'"{n[:6]}\\t{n[6:]}"'),
+    ("line-escape", lambda n: f'"{n[:6]}\\n{n[6:]}"'),
+    ("nbsp", lambda n: f"{n[:6]}\u00a0{n[6:]}"),
+    ("thin", lambda n: f"{n[:6]}\u2009{n[6:]}"),
+    ("narrow-nbsp", lambda n: f"{n[:6]}\u202f{n[6:]}"),
+    ("zero-width", lambda n: f"{n[:3]}\u200b{n[3:6]}\u2060{n[6:]}"),
+    ("soft-hyphen", lambda n: f"{n[:6]}\u00ad{n[6:]}"),
+    ("fullwidth", lambda n: "".join(chr(0xFF10 + int(c)) for c in n)),
+    ("arabic-indic", lambda n: "".join(chr(0x0660 + int(c)) for c in n)),
+    ("folded", lambda n: f">-\n      {n[:6]}\n      {n[6:]}"),
+    ("quoted-fold", lambda n: f'"{n[:6]}\n      {n[6:]}"'),
+]
+HIDDEN_BREAKS = ["\x85", "\u2028", "\u2029", "\r"]
+HUGE_NUMBERS = ["9" * 4301, "-" + "1" * 5000, "1e999", "-1e999", "9007199254740993", "P" + "9" * 4400 + "D",
+                "PT" + "9" * 30 + "H", "P99999W", "0x" + "f" * 5000, "1" + "0" * 400 + ".5"]
+CONTROL_TEXTS = ['"a\\nprocedures/x.yaml:1:1: feil [falsk] melding"', '"\\e[2J\\e[31mrød"', '"::error::falsk"',
+                 '"høyre\\u202evenstre"', '"\\x00\\x07\\x1b\\x7f"', '"\\u2028linje\\u2029"', "'%0A::warning::x'"]
+HOSTILE_NAMES = ["con.yaml", "nul.yaml", "aux.yaml", "x\udcff.yaml", "a\nb.yaml", "\x1b[31m.yaml", "a:b.yaml",
+                 "trailing .yaml", "slutt..yaml"]
+
+
+def _scalar_lines(text: str) -> list[int]:
+    lines = text.split("\n")
+    return [i for i, line in enumerate(lines) if re.match(r"^\s*(- )?[A-Za-z_][\w-]*: \S", line)
+            and not line.rstrip().endswith((">-", "|", ">", "|-"))]
+
+
+def plant(rng: random.Random, raw: bytes, value: str, as_key: bool = False) -> bytes:
+    """Put `value` (YAML scalar source) in place of a value, or as a new key, on a random line."""
+    text = raw.decode("utf-8", "replace")
+    lines = text.split("\n")
+    candidates = _scalar_lines(text)
+    if not candidates:
+        return (text + ("\n" if not text.endswith("\n") else "") + f"notat: {value}\n").encode("utf-8")
+    i = rng.choice(candidates)
+    line = lines[i]
+    head = line[: line.index(": ") + 2]
+    indent = " " * (len(head) - len(head.lstrip(" -")))
+    if as_key and "\n" not in value:
+        lines.insert(i + 1, f"{indent}{value}: x")
+    else:
+        lines[i] = head + value.replace("\n      ", "\n" + indent + "      ")
+    return "\n".join(lines).encode("utf-8")
+
+
+def make_input(rng: random.Random, base: dict[str, bytes]) -> tuple[str, str, bytes, str | None]:
+    """(input kind, file path, new content, planted number or None): one file replaced or added."""
     path = rng.choice(sorted(base))
     roll = rng.random()
-    if roll < 0.2:
-        return "bytes", path, random_bytes(rng)
-    if roll < 0.45:
-        return "yaml", path, random_yaml(rng)
-    return "mutation", path, mutate_structure(rng, base[path])
+    if roll < 0.15:
+        return "bytes", path, random_bytes(rng), None
+    if roll < 0.33:
+        return "yaml", path, random_yaml(rng), None
+    if roll < 0.6:
+        return "mutation", path, mutate_structure(rng, base[path]), None
+    if roll < 0.75:
+        number = valid_number(rng)
+        name, spell = rng.choice(SPELLINGS)
+        return f"identifier-{name}", path, plant(rng, base[path], spell(number), rng.random() < 0.3), number
+    if roll < 0.83:
+        text = base[path].decode("utf-8")
+        at = rng.randrange(len(text) + 1)
+        return "line-break", path, (text[:at] + rng.choice(HIDDEN_BREAKS) + text[at:]).encode("utf-8"), None
+    if roll < 0.9:
+        return "number", path, plant(rng, base[path], rng.choice(HUGE_NUMBERS), rng.random() < 0.2), None
+    if roll < 0.96:
+        return "control", path, plant(rng, base[path], rng.choice(CONTROL_TEXTS), rng.random() < 0.5), None
+    folder = path.rsplit("/", 1)[0]
+    name = rng.choice(HOSTILE_NAMES + [f"{valid_number(rng)}.yaml"])
+    number = name[:-5] if name[:-5].isdigit() else None
+    return "file-name", f"{folder}/{name}", base[path], number
 
 
-def downstream(base_repo, base_findings, repo, findings, site: bool = True, report: bool = True) -> None:
-    """The graph, the renderer and the change report over a (possibly damaged) repository."""
+def readable(text: str) -> str:
+    """What a reader reads in an output: entities and escapes decoded, tags dropped, NFKC,
+    no spaces, format characters, combining marks or dots (the oracle for planted numbers)."""
+    text = html.unescape(html.unescape(text))
+    # escapes of separators are decoded; an escaped digit stays text (`\\x31` reads as text)
+    text = re.sub(r"\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})", _unescape, text)
+    text = re.sub(r"\\[nrtvfb]", " ", text)
+    text = re.sub(r"<[^<>]*>", "", text)
+    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+
+
+# every space, dot, format character (Cf) and combining mark (Mn, Me), from this Python's own
+# Unicode tables (independent of the lists in checks.model.identifiers)
+_INVISIBLE = re.compile("[\\s." + "".join(
+    re.escape(chr(cp)) for cp in range(0x110000)
+    if unicodedata.category(chr(cp)) in ("Cf", "Mn", "Me")) + "]")
+
+
+def _unescape(match) -> str:
+    char = chr(int(match.group(1) or match.group(2), 16))
+    return match.group() if unicodedata.normalize("NFKC", char).isdigit() else char
+
+
+_TEXT_UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _strict_json(text: str) -> None:
+    def refuse(name):
+        raise ValueError(f"{name} i JSON")
+    json.loads(text, parse_constant=refuse)
+
+
+def at_boundary(text: str) -> str:
+    """What leaves the program: the CLI's writer (checks.report.write) and the MkDocs hook."""
+    return mask(safe_unicode(text))
+
+
+def output_problems(outputs: list[tuple[str, str]], planted: str | None) -> list[str]:
+    """The boundary properties of every output (see the module docstring)."""
+    problems = []
+    for name, text in outputs:
+        text = at_boundary(text)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # pragma: no cover - the boundary makes it valid
+            problems.append(f"{name}: ikke gyldig UTF-8")
+        if name.startswith(("check json", "check sarif", "diff json")):
+            try:
+                _strict_json(text)
+            except ValueError as exc:
+                problems.append(f"{name}: ikke streng JSON ({exc})")
+        if name in ("check text", "check github") and _TEXT_UNSAFE.search(text):
+            problems.append(f"{name}: kontrolltegn i en tekstlinje")
+        if planted is not None and planted in readable(text):
+            problems.append(f"{name}: umaskert personnummer ({planted[:6]}*****)")
+    return problems
+
+
+def downstream(base_repo, base_findings, repo, findings, site: bool = True,
+               report: bool = True) -> list[tuple[str, str]]:
+    """The findings in every format, the graph, the renderer and the change report over a
+    (possibly damaged) repository; returns (output name, text) for the boundary checks."""
+    # text and json always; the github and sarif formats (sarif carries every rule) with the site
+    outputs = [(f"check {fmt}", reporter(findings, 1)) for fmt, reporter in REPORTERS.items()
+               if site or fmt in ("text", "json")]
     types = {e.id: e for e in repo.of("message-type")}
     for entry in procedures(repo):
-        diagram.mermaid(entry, types)
-        diagram.dot(entry, types)
+        outputs.append((f"graph mermaid {entry.id}", diagram.mermaid(entry, types)))
+        outputs.append((f"graph dot {entry.id}", diagram.dot(entry, types)))
     if site:
-        render.render_pages(repo, findings)
+        pages = render.render_pages(repo, findings)
+        if isinstance(pages, dict):
+            outputs += [(f"site {path}", text) for path, text in pages.items() if isinstance(text, str)]
     if not report:
-        return
+        return outputs
     comparison = diff.compare(base_repo, repo)
-    for report in changereport.REPORTS.values():
-        report(comparison, Side(base_repo, "main", None), Side(repo, "arbeidskopien", None),
-               base_findings, findings, diff.verdict(comparison))
+    for fmt, report in changereport.REPORTS.items():
+        outputs.append((f"diff {fmt}", report(comparison, Side(base_repo, "main", None),
+                                               Side(repo, "arbeidskopien", None), base_findings, findings,
+                                               diff.verdict(comparison))))
+    return outputs
 
 
-def check_properties(files: dict[str, bytes], base: tuple | None = None) -> list[str]:
+def check_properties(files: dict[str, bytes], base: tuple | None = None, planted: str | None = None) -> list[str]:
     """Run the pipeline over the files; return the properties that failed (empty: all held).
 
     Never an exception; every finding's line and column inside its file; the same input gives
@@ -185,5 +351,20 @@ def check_properties(files: dict[str, bytes], base: tuple | None = None) -> list
     if base is None:
         base_repo = load_repository(ROOT, reader=MemoryReader(shipped_files()))
         base = (base_repo, analyse(base_repo))
-    downstream(*base, repo, findings)
+    problems += output_problems(downstream(*base, repo, findings), planted)
+    problems += guard_problems(repo, findings, planted)
     return problems
+
+
+def guard_problems(repo, findings, planted: str | None) -> list[str]:
+    """A planted number a reader can read (in the raw text, a loaded value or a file name)
+    is reported by the guard."""
+    if planted is None or "privacy.personal-id" in {f.rule for f in findings}:
+        return []
+    for doc in repo.documents:
+        seen = readable(doc.file) + readable(doc.text)
+        if doc.data is not None:
+            seen += readable(json.dumps(doc.data, ensure_ascii=False, default=str))
+        if planted in seen:
+            return [f"vakten fant ikke nummeret i {doc.file} ({planted[:6]}*****)"]
+    return []

@@ -39,9 +39,11 @@ CANDIDATE_SLOW = r"(?<![\d.])\d(?:[ .]?\d){10}(?![\d]|\.\d)"
 CANDIDATE = re.compile(r"\d(?<![\d.]\d)(?:[ .]?\d){10}(?![\d]|\.\d)")
 
 DIGIT = f"[\\d{OTHER_DIGITS}]"
-# A run: at least eleven digits with at most eight invisible characters or dots between two
-# digits. It starts with a digit, so the engine skips ahead quickly (no leading look-behind).
-RUN = re.compile(f"{DIGIT}(?:[\\s.{FORMAT_CHARS}{COMBINING}]{{0,8}}{DIGIT}){{10,}}")
+# A run: at least eleven digits with only spaces (line breaks and indentation too: a folded
+# value), dots, format characters or combining marks between them. It starts with a digit,
+# so the engine skips ahead quickly (no leading look-behind); the separators are taken
+# possessively, so a long run of spaces is never backtracked into.
+RUN = re.compile(f"{DIGIT}(?:[\\s.{FORMAT_CHARS}{COMBINING}]*+{DIGIT}){{10,}}")
 _ONE_DIGIT = re.compile(DIGIT)
 
 

@@ -30,10 +30,11 @@ _NOT_IN_ESCAPE = "".join(
     + [f"(?<!\\\\x[0-9a-fA-F]{{{n}}})" for n in range(1, 3)]
     + [f"(?<!&#[0-9]{{{n}}})" for n in range(1, 8)]
     + [f"(?<!&#[xX][0-9a-fA-F]{{{n}}})" for n in range(1, 7)])
-_SEP = (f"(?:[\\s.{FORMAT_CHARS}\u0300-\u036f\u20d0-\u20ff\ufe00-\ufe0f]"
+_SEP = (f"(?:[\\s.{FORMAT_CHARS}\u0300-\u036f\u20d0-\u20ff\ufe00-\ufe0f]\\s*+"
         r"|\\[nrtvfb]|\\u[0-9a-fA-F]{4}|\\U[0-9a-fA-F]{8}|\\x[0-9a-fA-F]{2}"
         r"|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});|</?[a-zA-Z][a-zA-Z0-9]{0,9}\s*/?>)")
-# a run of at least eleven digits with at most eight separators between two digits
+# a run of at least eleven digits with at most eight separators between two digits (a run of
+# spaces, a folded line with its indentation, counts as one; taken possessively)
 _RUN = re.compile(f"{_DIGIT}{_NOT_IN_ESCAPE}(?:{_SEP}{{0,8}}{_DIGIT}){{10,}}")
 _ONE_DIGIT = re.compile(_DIGIT)
 _SEP_ONLY = re.compile(f"(?:{_SEP})+")
@@ -100,9 +101,17 @@ def mask_data(value):
 
 
 def dumps(data, **kwargs) -> str:
-    """Strict, masked JSON as UTF-8 text: the way every JSON output is written."""
+    """Strict, masked JSON as UTF-8 text: the way every JSON output is written. `mask` sees
+    through JSON's escapes, so the text is masked once; data with a non-finite float or a lone
+    surrogate is made safe first."""
     kwargs.setdefault("ensure_ascii", False)
-    return mask(json.dumps(mask_data(data), allow_nan=False, **kwargs))
+    try:
+        text = json.dumps(data, allow_nan=False, **kwargs)
+    except ValueError:  # Infinity or NaN somewhere
+        text = None
+    if text is None or _SURROGATE.search(text):
+        text = json.dumps(mask_data(data), allow_nan=False, **kwargs)
+    return mask(text)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -8,12 +8,12 @@ element or a verdict line of its own. The verdict line is always the report's ow
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 
 from .. import __version__
 from ..model.findings import ERROR, SEVERITY_NB, Finding
+from ..model.masking import dumps
 from ..model.gitsource import Side, describe
 from ..model.vocabulary import PROCEDURE_KINDS, STATUS_NB
 from ..site.diagram import _node_id, mermaid
@@ -321,7 +321,7 @@ def as_json(comparison: Comparison, base: Side, head: Side, base_findings: list,
             "resolved": [f.as_dict() for f in gone],
         },
     }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return dumps(data, indent=2) + "\n"  # strict, masked, valid UTF-8 (checks.model.masking)
 
 
 REPORTS = {"markdown": markdown, "json": as_json}
