@@ -338,14 +338,23 @@ def pathway_addresses(repo: Repository) -> list[Finding]:
     fallback the party has."""
     out = []
     parties = repo.of("party")
+    # each party's addresses once, and who lacks an address once per (role, address): linear in
+    # chains + parties, not their product (#14)
+    addresses = {id(p): {x.get("role") for x in p.data.get("service_addresses") or []} for p in parties}
+    has = lambda p, a: a in addresses[id(p)]  # noqa: E731
+    by_role: dict = {}
+    lacking_of: dict = {}
     for chain in repo.of("chain"):
         for i, pathway in enumerate(chain.data.get("pathways") or []):
             for j, sub in enumerate(pathway.get("substitutions") or []):
                 new, fallback = sub.get("with"), sub.get("fallback")
                 role = next((r for r, allowed in ALLOWED_ADDRESSES.items() if new in allowed), None)
-                of_role = [p for p in parties if p.data.get("role") == role]
-                has = lambda p, a: a in {x.get("role") for x in p.data.get("service_addresses") or []}  # noqa: E731
-                lacking = [p for p in of_role if not has(p, new)]
+                if role not in by_role:
+                    by_role[role] = [p for p in parties if p.data.get("role") == role]
+                of_role = by_role[role]
+                if (role, new) not in lacking_of:
+                    lacking_of[(role, new)] = [p for p in of_role if not has(p, new)]
+                lacking = lacking_of[(role, new)]
                 if not lacking:
                     continue
                 names = [p.data.get("short_name") or p.data.get("name") or p.id for p in lacking]
@@ -353,7 +362,9 @@ def pathway_addresses(repo: Repository) -> list[Finding]:
                 path = ("pathways", i, "substitutions", j)
                 pos = chain.doc.position(path + ("with",))
                 title = pathway.get("title", pathway.get("id"))
-                stuck = [p for p in lacking if not fallback or not has(p, fallback)]
+                if (role, new, fallback) not in lacking_of:
+                    lacking_of[(role, new, fallback)] = [p for p in lacking if not fallback or not has(p, fallback)]
+                stuck = lacking_of[(role, new, fallback)]
                 if stuck:
                     stuck_names = ", ".join((p.data.get("short_name") or p.data.get("name") or p.id)
                                             for p in stuck[:5])

@@ -170,15 +170,33 @@ def applicable(repo: Repository, entry: Entry, all_constraints: list[Constraint]
     constraints = declared(repo) if all_constraints is None else all_constraints
     sent = {s.get("message_type") for s in entry.data.get("steps") or [] if isinstance(s, dict)}
     fulfils = set(entry.data.get("fulfils") or [])
-    out = []
-    for c in constraints:
-        if c.scope == "procedure" and c.holder is entry:
-            out.append(c)
-        elif c.scope == "message-type" and c.holder.id in sent:
-            out.append(c)
-        elif c.scope == "obligation" and _obligation_of(c) in fulfils:
-            out.append(c)
-    return out
+    index = _index(constraints)
+    wanted = {("procedure", id(entry))} | {("message-type", m) for m in sent} | {("obligation", o) for o in fulfils}
+    positions = sorted(i for key in wanted for i in index.get(key, ()))
+    return [constraints[i] for i in positions]
+
+
+_INDEX: list = [None, None]  # (the constraint list, its index): one per check, reused for every procedure
+
+
+def _index(constraints: list) -> dict:
+    """(scope, holder id / message type / obligation) -> positions in `constraints`, so finding
+    the constraints of each procedure is linear in the repository, not procedures × constraints."""
+    if _INDEX[0] is constraints and _INDEX[1] is not None and len(_INDEX[1][1]) == len(constraints):
+        return _INDEX[1][0]
+    index: dict = {}
+    for i, c in enumerate(constraints):
+        if c.scope == "procedure":
+            key = ("procedure", id(c.holder))
+        elif c.scope == "message-type":
+            key = ("message-type", c.holder.id)
+        elif c.scope == "obligation":
+            key = ("obligation", _obligation_of(c))
+        else:
+            continue
+        index.setdefault(key, []).append(i)
+    _INDEX[0], _INDEX[1] = constraints, (index, list(constraints))
+    return index
 
 
 # -- matching steps --------------------------------------------------------------------------
