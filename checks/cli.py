@@ -111,6 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
     samsvar.add_argument("--kjede", default="standard-plo-kjede", metavar="ID",
                          help="meldingskjeden loggen sjekkes mot (standard: standard-plo-kjede)")
     samsvar.add_argument("--threads", type=int, metavar="N", help="antall tråder DuckDB bruker (standard: alle kjerner)")
+    samsvar.add_argument("--memory-limit", metavar="GRENSE",
+                         help="øvre grense for minnet DuckDB bruker, for eksempel 2GB; resten legges midlertidig på disk")
     return parser
 
 
@@ -394,7 +396,8 @@ def cmd_samsvar(args) -> int:
     root = _root(args)
     repo = load_repository(root)
     try:
-        report = conformance.run(repo, [Path(p) for p in args.logs], args.kjede, args.threads)
+        report = conformance.run(repo, [Path(p) for p in args.logs], args.kjede, args.threads,
+                                 args.memory_limit)
         if args.html:
             from .compliance import htmlreport
             htmlreport.write(report, Path(args.html))

@@ -96,14 +96,27 @@ class Report:
 # -- reading --------------------------------------------------------------------------------------
 
 
-def connect(threads: int | None = None):
+def connect(threads: int | None = None, memory_limit: str | None = None, temp_dir: str | None = None):
+    """An in-memory DuckDB that never installs or fetches anything, in Norwegian time. With a
+    memory limit, DuckDB spills what does not fit to `temp_dir` (a fresh folder by default)."""
     import duckdb
     config = {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false",
               "enable_external_access": "true"}
-    con = duckdb.connect(config=config)
+    # with a memory limit the tables live in a database file in the spill folder, so the limit
+    # bounds the buffer pool; without one everything stays in memory
+    database = str(Path(temp_dir) / "samsvar.duckdb") if (memory_limit and temp_dir) else ":memory:"
+    con = duckdb.connect(database, config=config)
     con.execute("SET TimeZone = 'Europe/Oslo'")
     if threads:
         con.execute(f"SET threads = {int(threads)}")
+    if memory_limit:
+        import re
+        if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", memory_limit.strip(), re.I):
+            raise LogError(f"ugyldig minnegrense `{memory_limit}`: skriv for eksempel 2GB eller 512MB")
+        con.execute(f"SET memory_limit = '{memory_limit.strip()}'")
+        con.execute("SET preserve_insertion_order = false")
+    if temp_dir:
+        con.execute(f"SET temp_directory = {_quote(temp_dir)}")
     return con
 
 
@@ -157,11 +170,11 @@ def open_logs(con, files: list[Path]) -> None:
             else:
                 source = f"read_parquet({_sql_list(group)}, union_by_name = true)"
             parts.append(f"SELECT * FROM {source}")
-    con.execute("CREATE OR REPLACE TEMP VIEW raw_all AS " + " UNION ALL BY NAME ".join(parts))
+    con.execute("CREATE OR REPLACE VIEW raw_all AS " + " UNION ALL BY NAME ".join(parts))
     has_event = all("event" in _columns(con, f, "parquet" if f in parquets else "csv") for f in files)
     select = ", ".join(f"CAST({c} AS VARCHAR) AS {c}" for c in REQUIRED_COLUMNS)
     select += ", CAST(event AS VARCHAR) AS event" if has_event else ", CAST(NULL AS VARCHAR) AS event"
-    con.execute(f"CREATE OR REPLACE TEMP VIEW raw AS SELECT {select} FROM raw_all")
+    con.execute(f"CREATE OR REPLACE VIEW raw AS SELECT {select} FROM raw_all")
 
 
 _COLUMN_CACHE: dict = {}
@@ -214,7 +227,7 @@ def load_typed(con) -> int:
     """The table `log` with typed columns, after checking every value's type. Returns the row count."""
     try:
         con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE log AS
+            CREATE OR REPLACE TABLE log AS
             SELECT row_number() OVER () AS rid,
                    NULLIF(trim(case_id), '') AS case_id,
                    NULLIF(trim(message_type), '') AS message_type,
@@ -263,18 +276,18 @@ def load_typed(con) -> int:
 def model_tables(con, repo: Repository, chain: Chain) -> dict:
     """Load the model's facts into small tables the SQL joins with."""
     ps = parties(repo)
-    con.execute("CREATE OR REPLACE TEMP TABLE parties (party VARCHAR, role VARCHAR, name VARCHAR)")
+    con.execute("CREATE OR REPLACE TABLE parties (party VARCHAR, role VARCHAR, name VARCHAR)")
     con.executemany("INSERT INTO parties VALUES (?, ?, ?)", [(pid, p["role"], p["name"]) for pid, p in ps.items()])
     types = chain.message_types
-    con.execute("CREATE OR REPLACE TEMP TABLE mtypes (message_type VARCHAR, name VARCHAR, apprec BOOLEAN)")
+    con.execute("CREATE OR REPLACE TABLE mtypes (message_type VARCHAR, name VARCHAR, apprec BOOLEAN)")
     con.executemany("INSERT INTO mtypes VALUES (?, ?, ?)",
                     [(tid, t.get("name", tid), bool(t.get("apprec"))) for tid, t in types.items()])
-    con.execute("CREATE OR REPLACE TEMP TABLE routes (pathway VARCHAR, message_type VARCHAR, s_role VARCHAR, "
+    con.execute("CREATE OR REPLACE TABLE routes (pathway VARCHAR, message_type VARCHAR, s_role VARCHAR, "
                 "s_addr VARCHAR, r_role VARCHAR, r_addr VARCHAR)")
     routes = sorted(chain.allowed_routes())
     con.executemany("INSERT INTO routes VALUES (?, ?, ?, ?, ?, ?)", routes)
     pathways = list(chain.pathways) or [""]
-    con.execute("CREATE OR REPLACE TEMP TABLE pathways (pathway VARCHAR, rank INTEGER)")
+    con.execute("CREATE OR REPLACE TABLE pathways (pathway VARCHAR, rank INTEGER)")
     con.executemany("INSERT INTO pathways VALUES (?, ?)", [(p, i) for i, p in enumerate(pathways)])
 
     # obligations: (event, message_type, sender role, step)
@@ -283,7 +296,7 @@ def model_tables(con, repo: Repository, chain: Chain) -> dict:
         for sid in due["before"] + due["after"]:
             st = chain.step(sid)
             obligations.append((ev, st.get("message_type"), (st.get("from") or {}).get("party"), sid))
-    con.execute("CREATE OR REPLACE TEMP TABLE obligations (event VARCHAR, message_type VARCHAR, s_role VARCHAR, step VARCHAR)")
+    con.execute("CREATE OR REPLACE TABLE obligations (event VARCHAR, message_type VARCHAR, s_role VARCHAR, step VARCHAR)")
     if obligations:
         con.executemany("INSERT INTO obligations VALUES (?, ?, ?, ?)", sorted(set(obligations)))
 
@@ -298,7 +311,7 @@ def model_tables(con, repo: Repository, chain: Chain) -> dict:
             continue
         deadlines.append((d["step"], d["message_type"], (st.get("from") or {}).get("party"), ev, d["kind"],
                           d["within"] or "", (d["rule"] or {}).get("title", ""), (d["rule"] or {}).get("status", "confirmed")))
-    con.execute("CREATE OR REPLACE TEMP TABLE deadlines (step VARCHAR, message_type VARCHAR, s_role VARCHAR, event VARCHAR, "
+    con.execute("CREATE OR REPLACE TABLE deadlines (step VARCHAR, message_type VARCHAR, s_role VARCHAR, event VARCHAR, "
                 "kind VARCHAR, within VARCHAR, rule_title VARCHAR, rule_status VARCHAR)")
     if deadlines:
         con.executemany("INSERT INTO deadlines VALUES (?, ?, ?, ?, ?, ?, ?, ?)", deadlines)
@@ -320,7 +333,7 @@ def analyse(con, repo: Repository, chain: Chain) -> dict:
     facts = model_tables(con, repo, chain)
     ev_map = ", ".join(f"({_quote(k)}, {_quote(v)})" for k, v in MODEL_EVENTS.items())
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE msg AS
+        CREATE OR REPLACE TABLE msg AS
         SELECT l.*, sp.role AS s_role, rp.role AS r_role,
                CASE WHEN sp.role = 'municipality' THEN l.sender_party
                     WHEN rp.role = 'municipality' THEN l.receiver_party END AS kommune,
@@ -331,7 +344,7 @@ def analyse(con, repo: Repository, chain: Chain) -> dict:
         LEFT JOIN mtypes mt ON mt.message_type = l.message_type
         WHERE l.message_type IS NOT NULL""")
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE cases AS
+        CREATE OR REPLACE TABLE cases AS
         WITH ev AS (
             SELECT case_id,
                    min(ts) FILTER (WHERE event = 'admitted') AS admitted,
@@ -360,7 +373,7 @@ def analyse(con, repo: Repository, chain: Chain) -> dict:
         FROM ev LEFT JOIN k USING (case_id) LEFT JOIN best USING (case_id)""")
 
     con.execute("""
-        CREATE OR REPLACE TEMP TABLE violations (case_id VARCHAR, rule VARCHAR, message_type VARCHAR,
+        CREATE OR REPLACE TABLE violations (case_id VARCHAR, rule VARCHAR, message_type VARCHAR,
             detail VARCHAR, kommune VARCHAR, month VARCHAR, late_seconds DOUBLE, rid BIGINT)""")
 
     # unknown message type or party
@@ -436,9 +449,9 @@ def analyse(con, repo: Repository, chain: Chain) -> dict:
                    a.kommune
             FROM (SELECT case_id, {ev} AS anchor, kommune FROM cases WHERE {ev} IS NOT NULL AND in_scope) a""")
     if deadline_rows:
-        con.execute("CREATE OR REPLACE TEMP TABLE measured AS " + " UNION ALL ".join(deadline_rows))
+        con.execute("CREATE OR REPLACE TABLE measured AS " + " UNION ALL ".join(deadline_rows))
     else:
-        con.execute("CREATE OR REPLACE TEMP TABLE measured (case_id VARCHAR, step VARCHAR, message_type VARCHAR, "
+        con.execute("CREATE OR REPLACE TABLE measured (case_id VARCHAR, step VARCHAR, message_type VARCHAR, "
                     "kind VARCHAR, event VARCHAR, anchor TIMESTAMPTZ, due TIMESTAMPTZ, sent TIMESTAMPTZ, kommune VARCHAR)")
     con.execute("""
         INSERT INTO violations
@@ -455,7 +468,7 @@ def analyse(con, repo: Repository, chain: Chain) -> dict:
 
 def _late_macro(con) -> None:
     con.execute("""
-        CREATE OR REPLACE TEMP MACRO format_late(s) AS
+        CREATE OR REPLACE MACRO format_late(s) AS
         CASE WHEN s < 60 THEN CAST(CAST(s AS BIGINT) AS VARCHAR) || ' s'
              WHEN s < 3600 THEN CAST(CAST(floor(s / 60) AS BIGINT) AS VARCHAR) || ' min'
              WHEN s < 86400 THEN CAST(CAST(floor(s / 3600) AS BIGINT) AS VARCHAR) || ' t '
@@ -493,7 +506,7 @@ def _path_constraints(con, repo: Repository, chain: Chain) -> list[str]:
     constraints = paths.applicable(repo, chain.entry)
     ev_map = " ".join(f"WHEN {_quote(k)} THEN {_quote(v)}" for k, v in MODEL_EVENTS.items())
     con.execute(f"""
-        CREATE OR REPLACE TEMP VIEW trace AS
+        CREATE OR REPLACE VIEW trace AS
         SELECT l.case_id, l.rid, l.ts AS pos, l.message_type, CASE l.event {ev_map} END AS mevent
         FROM log l WHERE l.case_id IN (SELECT case_id FROM cases WHERE in_scope)""")
     notes = []
@@ -622,11 +635,23 @@ def aggregates(con) -> dict:
             "violations": violations}
 
 
-def run(repo: Repository, files: list[Path], chain_id: str = "standard-plo-kjede", threads: int | None = None) -> Report:
+def run(repo: Repository, files: list[Path], chain_id: str = "standard-plo-kjede", threads: int | None = None,
+        memory_limit: str | None = None) -> Report:
+    import shutil
+    import tempfile
     chain = load_chain(repo, chain_id)
     if chain is None:
         raise LogError(f"meldingskjeden `{chain_id}` finnes ikke i depotet (eller har feil); bruk --kjede ID")
-    con = connect(threads)
+    spill = tempfile.mkdtemp(prefix="samsvar-") if memory_limit else None
+    try:
+        return _run(repo, files, chain, threads, memory_limit, spill)
+    finally:
+        if spill:
+            shutil.rmtree(spill, ignore_errors=True)
+
+
+def _run(repo, files, chain, threads, memory_limit, spill) -> Report:
+    con = connect(threads, memory_limit, spill)
     try:
         _late_macro(con)
         open_logs(con, files)
@@ -668,7 +693,11 @@ def _n(value) -> str:
 
 
 def _pct(met: int, measured: int) -> str:
-    return f"{100 * met / measured:.1f} %".replace(".", ",") if measured else "–"
+    """One decimal, rounded down: 100 % only when every deadline was met."""
+    if not measured:
+        return "–"
+    tenths = (1000 * met) // measured
+    return f"{tenths // 10},{tenths % 10} %"
 
 
 def duration_nb(seconds) -> str:

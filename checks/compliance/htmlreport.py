@@ -50,8 +50,8 @@ def render(report: Report, limit: int = 500) -> str:
     t, c = report.totals, report.chain
     months = report.months
     labels = [m["month"] for m in months]
-    compliance = [round(100 * m["deadlines_met"] / m["deadlines_measured"], 1) if m["deadlines_measured"] else None
-                  for m in months]
+    compliance = [((1000 * m["deadlines_met"]) // m["deadlines_measured"]) / 10 if m["deadlines_measured"] else None
+                  for m in months]  # rounded down, as in the text: 100 only when every deadline was met
     parts = [
         "<!doctype html><html lang=\"nb\"><head><meta charset=\"utf-8\">",
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
