@@ -48,12 +48,13 @@ def on_config(config):
         raise PluginError(mask(
             f"samhandling check fant {len(errors)} feil i {root}, så nettstedet bygges ikke:\n"
             f"{listed}{more}\nRett feilene (se `samhandling check`) og bygg på nytt."))
+    # imported before rendering so that the rule reference also lists the scenario and samsvar rules
+    from checks.compliance.sitepages import site_pages  # scenario timelines, latest conformance report (#16)
     history = git_history(root)
     site = render(repo, findings, last_changed=git_dates(history), history=history)
     config.extra["samhandling_build"] = build_info(root)
     from checks.export.model import site_files  # the model as open data, at data/ (#15)
     site.files.update(site_files(repo, findings))
-    from checks.compliance.sitepages import site_pages  # scenario timelines, latest conformance report (#16)
     pages, files, nav = site_pages(root, repo, os.environ.get("SAMHANDLING_SAMSVAR_RAPPORT"))
     site.pages.update(pages)
     site.files.update(files)
