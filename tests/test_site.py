@@ -606,3 +606,23 @@ def test_every_built_page_says_when_and_from_what_it_was_built():
             continue
         assert 'class="sh-build"' in text and "Bygget " in text, page
         assert "Meld fra om feil" in text, page
+
+
+def test_procedure_page_shows_the_version_in_force_and_the_pending_revision_apart(tmp_path):
+    """A submitted revision of an adopted chain: the page shows the steps as adopted (read
+    from git) and the revision in its own box, never the draft's values as the rule."""
+    from gitrepos import make_repo
+    from test_lifecycle import revise
+
+    git = make_repo(tmp_path)
+    revise(git)  # the deadline goes from 12 to 6 hours in version 1.1.0, submitted
+    repo, findings = run_checks(git.path)
+    page = r.render(repo, findings).pages["kjeder/kjede.md"]
+    top, pending = page.split('<div class="sh-pending"', 1)
+    assert "Gjeldende versjon 1.0.0" in top
+    steps = page.split("## Steg {#steg}", 1)[1]
+    assert "innen 12 timer etter" in steps and "innen 6 timer" not in steps
+    box = pending.split("</div>", 1)[0]
+    assert "Forslag til ny versjon 1.1.0 (til behandling). Gjelder ikke ennå." in box
+    assert "6 timer" in box and "12 timer" in box
+    assert "## Versjoner" in page

@@ -382,8 +382,11 @@ class _Renderer:
         """A chain's or routine's page: the template `procedure.md.j2` over the view model;
         the sections not yet moved into templates come in as Markdown blocks."""
         here = procedure_page(entry)
+        current = entry
+        # The version in force when there is one (read from git), else the file as it is.
+        entry = self.views.shown_entry(current)
         data = entry.data
-        pg = self.graphs[entry.id]
+        pg = self.views.graph(entry)
         summary = paragraphs(data.get("summary"))
         unconfirmed_count = self.count_unconfirmed(entry)
         if unconfirmed_count:
@@ -421,7 +424,7 @@ class _Renderer:
         blocks = {"status": self.status_banner(here, entry), "summary": summary,
                   "facts": ["## Om prosedyren {#om}", ""] + self.facts(facts), "diagram": self.diagram_figure(entry),
                   "middle": middle, "end": end}
-        view = self.views.procedure_view(entry, {k: "\n".join(v) for k, v in blocks.items()})
+        view = self.views.procedure_view(current, {k: "\n".join(v) for k, v in blocks.items()})
         return render_template("procedure.md.j2", p=view)
 
     def count_unconfirmed(self, entry: Entry) -> int:

@@ -19,6 +19,9 @@ import re
 from markupsafe import Markup
 
 from ..model.vocabulary import ADDRESS_NB, STATUS_NB
+from ..model.lifecycle import lifecycles
+from ..model.procgraph import build
+from ..review.revision import pending_changes, summary_nb
 from ..rules import paths
 from ..rules.graph import CATEGORY_NB, STEP_NB, duration_nb
 from .templating import link
@@ -80,9 +83,64 @@ class Views:
         self.situations = sorted(ctx.repo.of("situation"), key=lambda e: (e.data.get("order", 99), e.id))
         self.roles = sorted(ctx.repo.of("role"), key=lambda e: (e.data.get("order", 99), e.id))
         self.procedures = {e.id: e for e in ctx.procedures}
+        # versions in force, pending revisions and history (checks/model/lifecycle.py)
+        self.lifecycles = lifecycles(ctx.repo)
+        self._revision_cache: dict = {}
+        self._graphs: dict = {}
         # path obligations (checks/rules/paths.py): shown on each procedure's page
         self.path_results = paths.results(ctx.repo)
         self.path_kind_nb = dict(paths.KIND_NB)
+
+    # -- versions ---------------------------------------------------------------------------
+
+    def graph(self, entry):
+        """The procedure graph of an entry: the checked one for the working tree, built on
+        demand for a version read from git (the version in force)."""
+        pg = self.ctx.graphs.get(entry.id)
+        if pg is not None and pg.entry is entry:
+            return pg
+        key = id(entry)
+        if key not in self._graphs:
+            self._graphs[key] = (entry, build(entry))
+        return self._graphs[key][1]
+
+    def shown_entry(self, entry):
+        """What a procedure's page shows: the version in force when one is, and its text could
+        be read; otherwise the file as it is (with its «ikke vedtatt» banner)."""
+        lc = self.lifecycles.get(entry.id)
+        if lc is not None and lc.in_force is not None and lc.in_force.entry is not None:
+            return lc.in_force.entry
+        return entry
+
+    def lifecycle_view(self, here: str, entry) -> dict | None:
+        lc = self.lifecycles.get(entry.id)
+        if lc is None:
+            return None
+        ctx = self.ctx
+
+        def decision(ref):
+            if ref is None:
+                return None
+            return {"id": ref.id, "case": ref.case_number or "", "date": ref.meeting_date or "",
+                    "body": ref.body or ctx.body, "href": ctx.link(here, "vedtak.md", f"vedtak-{_slug(ref.id)}")}
+
+        def in_force(value):
+            if value is None:
+                return None
+            return {"version": value.version, "decision": decision(value.decision), "valid_from": value.valid_from or "",
+                    "commit": (value.commit or "")[:10], "missing": value.source == "missing"}
+
+        pending = None
+        if lc.pending is not None and lc.in_force is not None:
+            changes = pending_changes(lc, ctx.repo, self._revision_cache)
+            pending = {"version": lc.pending.version or "", "status": lc.pending.status_nb,
+                       "summary": summary_nb(changes) if changes is not None else "",
+                       "changes": [c.text for c in changes or []]}
+        history = [{"action": "vedtatt" if e.action == "adopted" else "opphevet", "version": e.version or "",
+                    "decision": decision(e.decision), "valid_from": e.valid_from or "", "valid_until": e.valid_until or ""}
+                   for e in lc.history]
+        return {"state": lc.state, "in_force": in_force(lc.in_force), "upcoming": in_force(lc.upcoming),
+                "pending": pending, "repealed": decision(lc.repealed), "history": history}
 
     # -- steps ------------------------------------------------------------------------------
 
@@ -117,7 +175,7 @@ class Views:
     def step_ref(self, here: str, entry, sid: str, shown: set | None = None) -> dict | None:
         """A reference to another step: its number, title and where it is (on this page when
         it is shown here, else on the procedure's page)."""
-        pg = self.ctx.graphs[entry.id]
+        pg = self.graph(entry)
         if sid not in pg.steps:
             return None
         index, step = pg.steps[sid]
@@ -153,7 +211,7 @@ class Views:
         utskrivningsklar»», «**innen 24 timer** etter …»."""
         if not deadline:
             return None
-        start = self.ctx.graphs[entry.id].steps.get(deadline.get("from"))
+        start = self.graph(entry).steps.get(deadline.get("from"))
         since = _m(f"«{start[1].get('title') or deadline.get('from')}»") if start else _m(deadline.get("from"))
         if deadline.get("same_day"):
             return Markup("**samme dag** som {}").format(since)
@@ -166,7 +224,7 @@ class Views:
 
     def step_view(self, here: str, entry, sid: str, shown: set | None = None) -> dict:
         ctx = self.ctx
-        pg = ctx.graphs[entry.id]
+        pg = self.graph(entry)
         index, step = pg.steps[sid]
         kind = step.get("type")
         roles = {r.get("id"): r for r in entry.data.get("roles") or []}
@@ -245,7 +303,7 @@ class Views:
         proc = self.procedures.get(situation.data.get("procedure"))
         if proc is None:
             return []
-        pg = self.ctx.graphs[proc.id]
+        pg = self.graph(proc)
         listed = situation.data.get("steps")
         if listed:
             return [s for s in listed if s in pg.steps]
@@ -330,7 +388,7 @@ class Views:
         addresses = set(data.get("addresses") or [])
         messages = []
         for chain in ctx.chains:
-            pg = ctx.graphs[chain.id]
+            pg = self.graph(chain)
             subs_all = [{}] + [{s.get("address"): s.get("with") for s in p.get("substitutions") or []}
                                for p in chain.data.get("pathways") or []]
             for sid in sorted(pg.steps, key=lambda s: pg.steps[s][0]):
@@ -351,7 +409,7 @@ class Views:
         tasks = []
         wanted = set(data.get("routine_roles") or [])
         for routine in ctx.routines:
-            pg = ctx.graphs[routine.id]
+            pg = self.graph(routine)
             steps = [self.step_view(here, routine, sid) for sid in sorted(pg.steps, key=lambda s: pg.steps[s][0])
                      if pg.steps[sid][1].get("actor") in wanted]
             for step in steps:  # several routines on one page: anchors by routine and step
@@ -426,8 +484,8 @@ class Views:
         """A step for its procedure's page: the stacked view plus the description, the rule a
         deadline implements, what is unconfirmed and the sources."""
         ctx = self.ctx
-        view = self.step_view(here, entry, sid, shown=set(ctx.graphs[entry.id].steps))
-        step = ctx.graphs[entry.id].steps[sid][1]
+        view = self.step_view(here, entry, sid, shown=set(self.graph(entry).steps))
+        step = self.graph(entry).steps[sid][1]
         deadline = step.get("deadline") or {}
         view["rule"] = Markup(external_link(deadline["rule"])) if deadline.get("rule") else None
         view["rule_note"] = " ".join(str((deadline.get("rule") or {}).get("note") or "").split())
@@ -458,7 +516,7 @@ class Views:
                 "holds": bool(result.holds),
                 "message": result.message or "",
                 "source": Markup(external_link(source)) if isinstance(source, dict) and source else None,
-                "way": [self.step_ref(here, entry, sid, set(self.ctx.graphs[entry.id].steps))
+                "way": [self.step_ref(here, entry, sid, set(self.graph(entry).steps))
                         for sid in result.counterexample or []] if not result.holds else [],
             })
         return out
@@ -467,12 +525,14 @@ class Views:
         """A chain's or routine's page. `blocks` are the sections still written by the
         renderer as Markdown (status banner, facts, diagram, addressing, ...), as Markup."""
         here = self.ctx.procedure_path(entry)
-        pg = self.ctx.graphs[entry.id]
-        steps = [self.full_step_view(here, entry, sid) for sid in sorted(pg.steps, key=lambda s: pg.steps[s][0])]
+        shown = self.shown_entry(entry)
+        pg = self.graph(shown)
+        steps = [self.full_step_view(here, shown, sid) for sid in sorted(pg.steps, key=lambda s: pg.steps[s][0])]
         situations = [{"title": s.data.get("title"), "href": self.ctx.link(here, situation_page(s.id))}
                       for s in self.situations if s.data.get("procedure") == entry.id]
         return {"id": entry.id, "title": entry.data.get("title") or entry.id, "kind": entry.kind,
                 "steps": steps, "situations": situations, "obligations": self.obligations_view(here, entry),
+                "lifecycle": self.lifecycle_view(here, entry), "shows_in_force": shown is not entry,
                 "last_changed": self.ctx.last_changed.get(entry.file, ""),
                 **{k: Markup(v) for k, v in blocks.items()}}
 
@@ -488,7 +548,7 @@ class Views:
             if entry.data.get("status") == "repealed":
                 repealed.append({"title": entry.data.get("title") or entry.id, "version": entry.data.get("version")})
                 continue
-            pg = ctx.graphs[entry.id]
+            pg = self.graph(entry)
             steps = []
             for sid in sorted(pg.steps, key=lambda s: pg.steps[s][0]):
                 view = self.step_view(here, entry, sid, shown=set(pg.steps))
