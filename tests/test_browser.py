@@ -95,6 +95,7 @@ def new_page(browser):
 
 
 def wait_for_diagrams(page):
+    page.wait_for_function("document.documentElement.getAttribute('data-sh-ready') === 'true'", timeout=30000)
     page.wait_for_function(
         "Array.from(document.querySelectorAll('[data-sh-diagram]'))"
         ".every(el => el.getAttribute('data-sh-rendered'))", timeout=30000)
@@ -344,3 +345,201 @@ def test_site_opened_from_disk_shows_the_chain_with_its_diagram(browser):
     assert other == []
     assert rec.errors == []
     page.context.close()
+
+
+# -- the site for the people on shift: phone and desktop ------------------------------------
+
+WIDTHS = {"desktop": (1366, 768), "phone": (390, 844)}
+EDITOR = ("regler.html", "funn.html", "skjemaer/")
+
+
+def _kinds(repo) -> dict:
+    """One page of every kind, from the model (no page named by today's content)."""
+    chain = repo.of("chain")[0].id
+    routine = repo.of("routine")[0].id
+    situation = sorted(repo.of("situation"), key=lambda e: e.data["order"])[0].id
+    role = repo.of("role")[0].id
+    party = repo.of("party")[0].id
+    return {"forside": "index.html", "situasjon": f"situasjoner/{situation}.html", "rolle": f"roller/{role}.html",
+            "kjede": f"kjeder/{chain}.html", "rutine": f"rutiner/{routine}.html", "kontakter": "kontakter.html",
+            "ordliste": "ordliste.html", "utskrift": "utskrift.html", "avtalen": "avtalen.html", "status": "status.html",
+            "endringer": "endringer.html", "part": f"parter/{party}.html", "meldingstyper": "meldingstyper.html"}
+
+
+def width_page(browser, width: str):
+    w, h = WIDTHS[width]
+    context = browser.new_context(viewport={"width": w, "height": h}, service_workers="block")
+    page = context.new_page()
+    return page, Recorder(page)
+
+
+REPO_KINDS = _kinds(run_checks(ROOT)[0])
+
+
+@pytest.mark.parametrize("width", sorted(WIDTHS))
+@pytest.mark.parametrize("kind", sorted(REPO_KINDS))
+def test_every_page_kind_is_accessible_at_phone_and_desktop_width(browser, real, kind, width):
+    axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
+    page, rec = width_page(browser, width)
+    page.goto(real.url(REPO_KINDS[kind]))
+    wait_for_diagrams(page)
+    results = axe_module.Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    bad = [f"{v['impact']} {v['id']}: {v['help']} ({[n['target'] for n in v['nodes'][:3]]})"
+           for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    page.context.close()
+    assert bad == []
+    assert rec.errors == []
+
+
+CLIPPED = """() => Array.from(document.querySelectorAll('article table')).filter(t => {
+  const wrap = t.closest('.md-typeset__scrollwrap') || t.parentElement;
+  const overflows = t.getBoundingClientRect().width > wrap.clientWidth + 1;
+  // A table wider than its place is clipped unless its region scrolls and the keyboard reaches it.
+  return overflows && !(wrap.getAttribute('tabindex') === '0' && getComputedStyle(wrap).overflowX !== 'visible');
+}).map(t => t.textContent.slice(0, 60))"""
+
+
+@pytest.mark.parametrize("width", sorted(WIDTHS))
+@pytest.mark.parametrize("kind", ["forside", "situasjon", "rolle", "kjede", "rutine", "kontakter", "avtalen", "status"])
+def test_no_table_is_clipped(browser, real, kind, width):
+    page, _ = width_page(browser, width)
+    page.goto(real.url(REPO_KINDS[kind]))
+    wait_for_diagrams(page)
+    assert page.evaluate(CLIPPED) == []
+    # the steps never sit in a table: the stacked list fits the width
+    wide = page.evaluate("() => Array.from(document.querySelectorAll('.sh-actions li'))"
+                         ".filter(li => li.scrollWidth > li.clientWidth + 1).length")
+    assert wide == 0
+    page.context.close()
+
+
+@pytest.mark.parametrize("width", sorted(WIDTHS))
+def test_every_situation_is_on_the_front_pages_first_screen_and_answers_on_its_own(browser, real, width):
+    repo, _ = run_checks(ROOT)
+    page, rec = width_page(browser, width)
+    page.goto(real.url("index.html"))
+    height = WIDTHS[width][1]
+    for situation in repo.of("situation"):
+        link = page.locator(f"article a[href$='situasjoner/{situation.id}.html']").first
+        box = link.bounding_box()
+        assert box and box["y"] + box["height"] <= height, (situation.id, box)
+    for situation in repo.of("situation"):
+        page.goto(real.url(f"situasjoner/{situation.id}.html"))
+        # The answer is on the first screen: the deadlines and values (if any), whom to call,
+        # and the first action.
+        for selector in (".sh-facts", ".sh-call"):
+            if page.locator(selector).count():
+                box = page.locator(selector).first.bounding_box()
+                assert box["y"] < height, (situation.id, selector, box)
+        first = page.locator(".sh-actions li").first.bounding_box()
+        assert first["y"] < height * 1.15, (situation.id, first)
+        # and the full procedure is one tap away
+        assert page.locator("article .sh-situation__status a").count() >= 1
+    page.context.close()
+    assert rec.errors == []
+
+
+def test_the_downtime_answer_names_whom_to_call_on_the_first_phone_screen(browser, real):
+    repo, _ = run_checks(ROOT)
+    page, _ = width_page(browser, "phone")
+    downtime = [s for s in repo.of("situation")
+                if next(e for e in repo.of("routine") + repo.of("chain") if e.id == s.data["procedure"]).data.get("category")
+                == "downtime-monitoring"]
+    assert downtime
+    for situation in downtime:
+        page.goto(real.url(f"situasjoner/{situation.id}.html"))
+        tel = page.locator(".sh-call a[href^='tel:']").first
+        assert tel.bounding_box()["y"] + tel.bounding_box()["height"] <= WIDTHS["phone"][1]
+    page.context.close()
+
+
+def test_no_invisible_link_in_the_tab_order_on_a_phone(browser, real):
+    page, _ = width_page(browser, "phone")
+    page.goto(real.url(REPO_KINDS["kjede"]))
+    wait_for_diagrams(page)
+    hidden = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        page.wait_for_timeout(250)  # an element that opens on focus (the search field) has moved in by now
+        info = page.evaluate("""() => { const e = document.activeElement; if (!e || e === document.body) return null;
+            const r = e.getBoundingClientRect(); const s = getComputedStyle(e);
+            return {tag: e.tagName, text: (e.textContent || '').trim().slice(0, 40), w: r.width, h: r.height,
+                    x: r.x, visible: s.visibility !== 'hidden' && s.display !== 'none'}; }""")
+        if info is None:
+            continue
+        if not info["visible"] or info["w"] == 0 or info["h"] == 0 or info["x"] < -1 or info["x"] >= WIDTHS["phone"][0]:
+            hidden.append(info)
+        if info["tag"] == "INPUT":  # the search opened on focus: close it and go on through the page
+            page.keyboard.press("Escape")
+    page.context.close()
+    assert hidden == []
+
+
+def test_a_diagram_opens_at_full_size_and_scrolls_with_the_keyboard(browser, real):
+    page, _ = width_page(browser, "phone")
+    page.goto(real.url(REPO_KINDS["kjede"]))
+    wait_for_diagrams(page)
+    before = page.locator("[data-sh-diagram] svg").bounding_box()["width"]
+    page.locator(".sh-diagram__zoom").click()
+    after = page.locator("[data-sh-diagram] svg").bounding_box()["width"]
+    assert after > before * 1.5 and after > WIDTHS["phone"][0]
+    canvas = page.locator(".sh-diagram__canvas")
+    assert canvas.get_attribute("tabindex") == "0" and canvas.get_attribute("role") == "region"
+    assert page.locator(".sh-diagram__zoom").get_attribute("aria-pressed") == "true"
+    page.context.close()
+
+
+def _search_top(page, term):
+    hrefs = _search(page, term)
+    return [h for h in hrefs if h]
+
+
+@pytest.mark.parametrize("term", ["frist", "vedtatt", "07022"])
+def test_staff_pages_come_before_editor_pages_in_search(browser, real, term):
+    page, rec = new_page(browser)
+    page.goto(real.url("index.html"))
+    hrefs = [h.split("?")[0] for h in _search_top(page, term)]
+    page.context.close()
+    assert hrefs, term
+    assert not any(e in hrefs[0] for e in EDITOR), hrefs[:5]
+    first_editor = next((i for i, h in enumerate(hrefs) if any(e in h for e in EDITOR)), len(hrefs))
+    staff = [i for i, h in enumerate(hrefs) if not any(e in h for e in EDITOR)]
+    assert staff and staff[0] < first_editor
+
+
+def test_search_folds_norwegian_letters_and_plural_forms(browser, real):
+    repo, _ = run_checks(ROOT)
+    party = next(p for p in repo.of("party") if any(c in p.data.get("short_name", p.data.get("name", "")) for c in "æøå"))
+    name = party.data.get("short_name") or party.data["name"]
+    folded = name.translate(str.maketrans({"ø": "o", "æ": "ae", "å": "a", "Ø": "O", "Æ": "Ae", "Å": "A"})).lower()
+    page, rec = new_page(browser)
+    page.goto(real.url("index.html"))
+    assert any(f"parter/{party.id}.html" in h for h in _search_top(page, folded)), folded
+    singular = _search_top(page, "utskrivningsklar")
+    plural = _search_top(page, "utskrivningsklare")
+    page.context.close()
+    pages = lambda hs: [h.split("#")[0].split("?")[0] for h in hs]  # noqa: E731
+    assert pages(singular)[:1] == pages(plural)[:1]  # both forms lead to the same page first
+
+
+PRINT_TOO_WIDE = """() => { const width = document.querySelector('article').getBoundingClientRect().width;
+  return Array.from(document.querySelectorAll('article table, article .sh-actions li, article svg'))
+    .filter(t => t.getBoundingClientRect().width > width + 1).map(t => t.tagName + ' ' + t.textContent.slice(0, 40)); }"""
+
+
+@pytest.mark.parametrize("kind", ["kjede", "rutine", "utskrift", "avtalen"])
+def test_printed_pages_fit_the_paper(browser, real, kind):
+    """Under print media on an A4-wide page no table, step or diagram is wider than the page;
+    and the PDF prints (its page count is reported, not pinned)."""
+    context = browser.new_context(viewport={"width": 794, "height": 1123}, service_workers="block")
+    page = context.new_page()
+    page.goto(real.url(REPO_KINDS[kind]))
+    wait_for_diagrams(page)
+    page.emulate_media(media="print")
+    assert page.evaluate(PRINT_TOO_WIDE) == []
+    assert page.locator(".md-sidebar--primary").is_hidden()
+    text = page.locator("article").inner_text()
+    assert "Bygget " in text  # the build date and commit are on paper too
+    pdf = page.pdf(format="A4", print_background=True)
+    assert pdf.startswith(b"%PDF")
+    context.close()

@@ -91,7 +91,14 @@ def _sequence(pg: ProcedureGraph, message_types: dict) -> str:
             lines.append(f"    {source}{arrow}{target}: {_text(label)}")
         elif span:
             prefix = {"decision": "Valg: ", "end": "Slutt: ", "start": "Start: "}.get(kind, "")
-            lines.append(f"    Note over {span}: {_text(_numbered(pg, sid, prefix + step.get('title', sid)))}")
+            text = _numbered(pg, sid, prefix + step.get("title", sid))
+            if kind == "decision":
+                # The branches stay visible: each condition with the number of the step it leads to.
+                ways = [f"«{b.get('condition')}» → {pg.steps[b['next']][0] + 1}"
+                        for b in step.get("branches") or [] if isinstance(b, dict) and b.get("next") in pg.steps]
+                if ways:
+                    text += " – " + "; ".join(ways)
+            lines.append(f"    Note over {span}: {_text(text)}")
     return "\n".join(lines) + "\n"
 
 

@@ -28,6 +28,7 @@ from checks.model.findings import ERROR
 from checks.model.masking import mask, mask_data
 from checks.rules.analysis import run_checks
 from checks.site.render import render
+from checks.site.search import fold_index, synonym_groups
 
 _SITE = {}
 MAX_LISTED = 20
@@ -64,7 +65,8 @@ def on_config(config):
     site.files = {path: mask(text) if isinstance(text, str) else text for path, text in site.files.items()}
     site.nav = mask_data(site.nav)
     _SITE.clear()
-    _SITE.update(root=root, site=site)
+    _SITE.update(root=root, site=site,
+                 glossary=[t for e in repo.of("glossary") for t in e.data.get("terms") or []])
     config.nav = _nav(site.nav) + list(config.nav or [])
     return config
 
@@ -145,14 +147,15 @@ def on_post_page(output, page, config):
 
 
 def on_post_build(config):
-    """The search index is written by the search plugin after the pages: mask it as data."""
+    """The search index is written by the search plugin after the pages: fold æ, ø and å
+    (checks/site/search.py) and mask it as data. The offline plugin inlines it afterwards."""
     index = Path(config.site_dir) / "search" / "search_index.json"
     if index.is_file():
         import json
         data = json.loads(index.read_text(encoding="utf-8"))
-        masked = mask_data(data)
-        if masked != data:
-            index.write_text(json.dumps(masked, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        glossary = (_SITE.get("glossary") or [])
+        masked = mask_data(fold_index(data, synonym_groups(glossary)))
+        index.write_text(json.dumps(masked, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def on_serve(server, config, builder):

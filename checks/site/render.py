@@ -48,6 +48,9 @@ from .text import (  # noqa: F401  (re-exported: tests and other modules use ren
 # -- pages -----------------------------------------------------------------------------------
 
 INDEX = "index.md"
+# Editor pages (rules, findings, schemas) stay out of search, so everyday words («frist»,
+# «vedtatt») find the staff pages; editors reach them from the editor section.
+EDITOR_FRONT = "---\nsearch:\n  exclude: true\n---\n\n"
 STATUS = "status.md"
 CONTACTS = "kontakter.md"
 GLOSSARY = "ordliste.md"
@@ -1212,13 +1215,13 @@ class _Renderer:
         pages[SETTINGS] = self.page_settings()
         pages[DECISIONS] = self.page_decisions()
         pages[PRINT] = self.page_print()
-        pages[FINDINGS] = self.page_findings()
-        pages[RULES_PAGE] = self.page_rules()
+        pages[FINDINGS] = EDITOR_FRONT + self.page_findings()
+        pages[RULES_PAGE] = EDITOR_FRONT + self.page_rules()
         docs = self.schema_docs()
-        pages[SCHEMAS] = self.page_schemas(docs)
+        pages[SCHEMAS] = EDITOR_FRONT + self.page_schemas(docs)
         kinds = [kind for kind, _ in kind_patterns() if f"{kind}.schema.json" in docs]
         for kind in kinds:
-            pages[schema_page(kind)] = self.page_schema(kind, docs)
+            pages[schema_page(kind)] = EDITOR_FRONT + self.page_schema(kind, docs)
         for name, (text, _) in docs.items():
             site.files[f"skjemaer/{name}"] = text
         for path in list(pages):

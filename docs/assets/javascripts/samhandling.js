@@ -74,6 +74,7 @@
       }
       host.appendChild(holder);
       host.setAttribute("data-sh-rendered", "true");
+      reachScrollables();
     }, function (error) {
       host.setAttribute("data-sh-rendered", "error");
       var fallback = host.querySelector(".sh-diagram__fallback");
@@ -115,8 +116,107 @@
     });
   }
 
+  // A region that scrolls sideways (a wide table on a phone, a diagram shown full size) can
+  // be reached and scrolled with the keyboard, and is named for screen readers (WCAG 2.1.1).
+  function reachScrollables() {
+    var regions = document.querySelectorAll(".md-typeset__scrollwrap, .sh-diagram__canvas");
+    Array.prototype.forEach.call(regions, function (region) {
+      var scrolls = region.scrollWidth > region.clientWidth + 1;
+      if (scrolls) {
+        region.setAttribute("tabindex", "0");
+        region.setAttribute("role", "region");
+        if (!region.getAttribute("aria-label")) {
+          var caption = region.closest("figure") && region.closest("figure").querySelector("figcaption");
+          region.setAttribute("aria-label", caption ? caption.textContent + " (rull sideveis)" : "Tabell (rull sideveis)");
+        }
+        region.classList.add("sh-scrolls");
+      } else if (region.getAttribute("role") === "region") {
+        region.removeAttribute("tabindex");
+        region.removeAttribute("role");
+        region.removeAttribute("aria-label");
+        region.classList.remove("sh-scrolls");
+      }
+    });
+  }
+
+  // The navigation drawer of a narrow screen is off-screen when closed: keep its links out of
+  // the tab order and away from screen readers until it is opened.
+  function guardDrawer() {
+    var toggle = document.getElementById("__drawer");
+    var drawer = document.querySelector(".md-sidebar--primary");
+    if (!toggle || !drawer) {
+      return;
+    }
+    var narrow = window.matchMedia("(max-width: 76.234375em)");
+    function update() {
+      if (narrow.matches && !toggle.checked) {
+        drawer.setAttribute("inert", "");
+      } else {
+        drawer.removeAttribute("inert");
+      }
+    }
+    toggle.addEventListener("change", update);
+    if (narrow.addEventListener) {
+      narrow.addEventListener("change", update);
+    }
+    update();
+  }
+
+  // A diagram can be shown at full size (and scrolled), so its text is readable on a phone.
+  function wireZoom() {
+    Array.prototype.forEach.call(document.querySelectorAll("figure.sh-diagram"), function (figure) {
+      if (figure.querySelector(".sh-diagram__zoom")) {
+        return;
+      }
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "md-button sh-diagram__zoom";
+      button.textContent = "Vis diagrammet større";
+      button.setAttribute("aria-pressed", "false");
+      button.addEventListener("click", function () {
+        var on = figure.classList.toggle("sh-diagram--zoomed");
+        Array.prototype.forEach.call(figure.querySelectorAll(".sh-diagram__svg svg"), function (svg) {
+          if (on) {
+            svg.setAttribute("data-sh-max", svg.style.maxWidth || "");
+            var natural = parseFloat(svg.style.maxWidth) || svg.getBoundingClientRect().width * 2;
+            svg.style.maxWidth = "none";
+            svg.style.width = Math.max(natural, 896) + "px";
+          } else {
+            svg.style.maxWidth = svg.getAttribute("data-sh-max") || "";
+            svg.style.width = "";
+          }
+        });
+        button.setAttribute("aria-pressed", on ? "true" : "false");
+        button.textContent = on ? "Vis diagrammet tilpasset skjermen" : "Vis diagrammet større";
+        reachScrollables();
+      });
+      var caption = figure.querySelector("figcaption");
+      if (caption && caption.nextSibling) {
+        figure.insertBefore(button, caption.nextSibling);
+      } else {
+        figure.appendChild(button);
+      }
+    });
+  }
+
   function start() {
     wirePrint();
+    guardDrawer();
+    wireZoom();
+    reachScrollables();
+    window.addEventListener("resize", reachScrollables);
+    // The theme wraps tables in their scrolling boxes after the page has loaded.
+    function settle() {
+      window.setTimeout(function () {
+        reachScrollables();
+        document.documentElement.setAttribute("data-sh-ready", "true");
+      }, 50);
+    }
+    if (document.readyState === "complete") {
+      settle();
+    } else {
+      window.addEventListener("load", settle);
+    }
     drawAll();
   }
 
