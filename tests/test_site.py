@@ -249,12 +249,21 @@ def test_every_page_is_in_the_nav_once(real_site):
 
 
 def test_every_procedure_has_a_page_with_its_status_first(real_site):
+    """The first block says the status of what the page shows: the version in force when
+    there is one (a revision then sits apart in its own box), else the file's own status."""
+    from checks.model.lifecycle import lifecycles
+
     repo, _, site = real_site
+    lcs = lifecycles(repo)
     for entry in repo.of("chain") + repo.of("routine"):
         page = site.pages[r.procedure_page(entry)]
-        status = entry.data["status"]
+        lc = lcs.get(entry.id)
+        in_force = lc is not None and lc.in_force is not None and lc.in_force.entry is not None
+        status = lc.in_force.entry.data["status"] if in_force else entry.data["status"]
         first_block = page.split("\n\n")[1]
         assert f'data-status="{status}"' in first_block, entry.id
+        if in_force and entry.data["status"] in ("draft", "submitted"):
+            assert 'class="sh-pending"' in page, entry.id
         if status != "adopted":
             assert "ikke vedtatt" in first_block or "opphevet" in first_block
             assert "sh-status--adopted" not in page
