@@ -518,30 +518,33 @@ def _path_constraints(con, repo: Repository, chain: Chain) -> list[str]:
                              "loggen ikke skiller).")
             continue
         title = c.title.replace("'", "''")
+        types = {e.id: e for e in repo.of("message-type")}
+        an = paths.describe(c.a, chain.pg, types).replace("'", "''")
+        bn = paths.describe(c.b, chain.pg, types).replace("'", "''") if c.b else ""
         detail = None
         if c.kind == "response":
             cond, complete = f"nA > 0 AND (nB = 0 OR lastB < lastA)", True
-            detail = "det siste av A følges ikke av B"
+            detail = f"{an} følges ikke av {bn}"
         elif c.kind == "precedence":
             cond, complete = f"nB > 0 AND (nA = 0 OR firstA > firstB)", False
-            detail = "B kommer uten at A har kommet før"
+            detail = f"{bn} kommer uten at {an} har kommet før"
         elif c.kind == "not-coexistence":
             cond, complete = "nA > 0 AND nB > 0", False
-            detail = "A og B finnes begge i oppholdet"
+            detail = f"både {an} og {bn} finnes i oppholdet"
         elif c.kind == "existence":
             cond, complete = "nA = 0", True
-            detail = "A finnes ikke i oppholdet"
+            detail = f"{an} finnes ikke i oppholdet"
         elif c.kind == "absence":
             cond, complete = "nA > 0", False
-            detail = "A finnes i oppholdet"
+            detail = f"{an} finnes i oppholdet"
         elif c.kind == "exactly-once":
             cond, complete = "nA > 1 OR (nA = 0 AND complete)", False
-            detail = "A finnes ikke nøyaktig én gang"
+            detail = f"{an} finnes ikke nøyaktig én gang"
         elif c.kind == "chain-response":
             con.execute(f"""
                 INSERT INTO violations
                 SELECT t.case_id, 'samsvar.path', t.message_type,
-                       'forløpskravet `{c.id}` («{title}») er brutt: neste hendelse etter A er ikke B',
+                       'forløpskravet `{c.id}` («{title}») er brutt: det neste etter {an} er ikke {bn}',
                        cs.kommune, cs.month, NULL, t.rid
                 FROM (SELECT *, lead(message_type) OVER w AS next_type, lead(mevent) OVER w AS next_event
                       FROM trace WINDOW w AS (PARTITION BY case_id ORDER BY pos, rid)) t
