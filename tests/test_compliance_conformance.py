@@ -221,3 +221,11 @@ def test_the_site_gets_scenario_timelines_and_the_latest_report(tmp_path, repo):
     assert "samsvar.path" in pages[sitepages.REPORT_PAGE]
     pages, files, nav = sitepages.site_pages(FIXTURE, repo, None)
     assert sitepages.REPORT_PAGE not in pages and not files
+
+
+def test_every_case_id_is_checked_not_only_the_sample(tmp_path, repo, monkeypatch):
+    monkeypatch.setattr(conformance, "SAMPLE_FIRST", 1)
+    monkeypatch.setattr(conformance, "SAMPLE_RESERVOIR", 1)
+    rows = [r for i in range(200) for r in clean(f"c{i}")] + clean("311299 56715")
+    with pytest.raises(conformance.LogError, match="case_id"):
+        conformance.run(repo, [write_csv(tmp_path / "l.csv", rows)])

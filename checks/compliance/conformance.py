@@ -207,6 +207,16 @@ def guard_personal_ids(con) -> None:
                             "REPEATABLE (16)").fetchall()
     except Exception as exc:
         raise _error_nb(exc, "raw") from None
+    # case_id is checked in full, not only in the sample: only values with a long run of digits
+    # (spaces and dots allowed between them) come back to be checked digit by digit
+    if "case_id" in cols:
+        try:
+            suspects = con.execute(r"""SELECT DISTINCT CAST(case_id AS VARCHAR) FROM raw_all
+                                       WHERE regexp_matches(CAST(case_id AS VARCHAR), '[0-9][0-9 .]{9,}[0-9]')
+                                       LIMIT 100000""").fetchall()
+        except Exception as exc:
+            raise _error_nb(exc, "raw") from None
+        rows = rows + [tuple(v[0] if c == "case_id" else None for c in cols) for v in suspects]
     for i, col in enumerate(cols):
         values = [r[i] for r in rows if r[i]]
         if not values:
