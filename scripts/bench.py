@@ -227,6 +227,47 @@ def fmt(x: float, digits: int = 2) -> str:
     return f"{x:.{digits}f}".replace(".", ",")
 
 
+def renames(tmp: Path, scale: int) -> dict:
+    """`samhandling diff` over a commit that gives every copied document a new id (`-kN` ->
+    `-nyN`, file name, id and every reference): the rename detection of #13 point 4. Returns
+    the number of documents renamed, how many diff recognised as renamed, and the time."""
+    repo = tmp / f"navn{scale}"
+    generate(repo, scale)
+    env = {**ENV, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.invalid",
+           "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.invalid"}
+
+    def git(*args):
+        subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
+    git("init", "-q", "-b", "main")
+    git("add", "-A")
+    git("commit", "-q", "-m", "før")
+    moved = 0
+    for folder in DOCUMENT_FOLDERS:
+        for path in sorted((repo / "procedures" / folder).glob("*-k*.yaml")):
+            text = re.sub(r"-k([0-9]+)\b", r"-ny\1", path.read_text(encoding="utf-8"))
+            path.unlink()
+            path.with_name(re.sub(r"-k([0-9]+)\.yaml$", r"-ny\1.yaml", path.name)).write_text(text, encoding="utf-8")
+            moved += 1
+    git("add", "-A")
+    git("commit", "-q", "-m", "nye id-er")
+    started = time.perf_counter()
+    result = subprocess.run([*samhandling(), "-C", str(repo), "diff", "HEAD~1", "HEAD", "--format", "json"],
+                            env=ENV, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    if result.returncode != 0:
+        raise SystemExit(f"diff avsluttet med kode {result.returncode}: {result.stderr}")
+    docs = json.loads(result.stdout)["documents"]
+    return {"renamed": moved, "found": sum(1 for d in docs if d["status"] == "renamed"), "wall": wall}
+
+
+def print_renames(scale: int) -> None:
+    with tempfile.TemporaryDirectory(prefix="samhandling-bench-") as tmp:
+        r = renames(Path(tmp), scale)
+    print()
+    print(f"`samhandling diff` over en endring som gir {r['renamed']} dokumenter ny id: {fmt(r['wall'])} s, "
+          f"{r['found']} gjenkjent som ny id (avgrenset gjenkjenning, #13 punkt 4).")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scales", nargs="*", default=["1", "10", "18", "100", "national"])
@@ -235,6 +276,8 @@ def main() -> int:
     parser.add_argument("--generate", nargs=2, metavar=("SCALE", "DIR"),
                         help="write a generated repository (with mkdocs.yml, docs/) to DIR and stop")
     parser.add_argument("--json", metavar="FILE", help="also write the measurements as JSON")
+    parser.add_argument("--renames", default="30",
+                        help="scale for `diff` over renamed documents (30: about 1 000 renamed; '' for none)")
     args = parser.parse_args()
 
     if args.generate:
@@ -246,6 +289,10 @@ def main() -> int:
         print(f"Skrev {count} filer til {folder} (syntetiske kommuner fra nummer {SYNTHETIC_FIRST}).")
         return 0
 
+    if not args.scales:  # `--scales --renames 30`: only the rename line
+        if args.renames:
+            print_renames(int(args.renames))
+        return 0
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "checks")], env=ENV,
                    stdout=subprocess.DEVNULL, check=False)
     global LOAD
@@ -344,6 +391,8 @@ def main() -> int:
           f"| {'ja' if max(ratios[1:]) <= GOALS['startup'] else 'nei'} (raskeste og CPU) |")
     print(f"| `samhandling --version` uten tunge importer | {fmt(1000 * version, 0)} ms "
           f"| {'ja' if version < imports else 'nei'} |")
+    if args.renames:
+        print_renames(int(args.renames))
     if args.json:
         Path(args.json).write_text(json.dumps({"results": results, "startup": {
             k: {m: median(v, m) for m in ("wall", "cpu", "mib")} for k, v in startup.items()}}, indent=2), "utf-8")
