@@ -233,7 +233,9 @@ def test_render_is_deterministic_across_processes():
     assert len(digests) == 2
 
 
-def test_every_page_is_in_the_nav_once(real_site):
+def test_every_page_is_in_the_nav_once_except_the_party_pages(real_site):
+    """Every page is in the navigation once; the party pages are reached from the party
+    index instead (a menu of every kommune on every page does not scale to 357)."""
     site = real_site[2]
     listed = []
 
@@ -245,7 +247,10 @@ def test_every_page_is_in_the_nav_once(real_site):
                 listed.append(target)
 
     walk(site.nav)
-    assert sorted(listed) == sorted(site.pages)
+    parties = [p for p in site.pages if p.startswith("parter/") and p != "parter/index.md"]
+    assert sorted(listed) == sorted(p for p in site.pages if p not in parties)
+    for party in parties:
+        assert f"({party.split('/', 1)[1]})" in site.pages["parter/index.md"], party
 
 
 def test_every_procedure_has_a_page_with_its_status_first(real_site):

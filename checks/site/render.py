@@ -48,6 +48,7 @@ from .text import (  # noqa: F401  (re-exported: tests and other modules use ren
 # -- pages -----------------------------------------------------------------------------------
 
 INDEX = "index.md"
+COLLAPSE_AFTER = 3  # findings of one rule shown one by one up to this many, then as one line
 # Editor pages (rules, findings, schemas) stay out of search, so everyday words («frist»,
 # «vedtatt») find the staff pages; editors reach them from the editor section.
 EDITOR_FRONT = "---\nsearch:\n  exclude: true\n---\n\n"
@@ -833,21 +834,29 @@ class _Renderer:
     # -- parties --------------------------------------------------------------------------
 
     def page_parties(self) -> str:
+        """The party index: one row per party (its page, kommunenummer, what is missing), with
+        a filter box; the party pages themselves are not in the navigation (one list here
+        instead of a long menu on every page)."""
         here = PARTIES
         out = ["# Partene", "",
-               "UNN og kommunene som har inngått tjenesteavtalen. Tabellen viser om hver part har "
-               "registrert opplysningene avtalen krever.", ""]
-        out += self.party_matrix(here)
+               "UNN og kommunene som har inngått tjenesteavtalen. Skriv i feltet for å finne din kommune "
+               "(navn eller kommunenummer); tabellen viser om parten har registrert opplysningene avtalen krever.", "",
+               '<p class="sh-filter" hidden><label for="sh-filter-parter">Finn part</label> '
+               '<input type="search" id="sh-filter-parter" data-sh-filter="sh-parter" autocomplete="off"></p>', ""]
+        header = ["Part", "Kommunenummer", "Tjenesteadresser"] + [
+            PARTY_FIELD_NB.get(f, f)[:1].upper() + PARTY_FIELD_NB.get(f, f)[1:] for f in self.required_fields
+            if f != "service_addresses"]
         rows = []
         for party in self.parties:
             data = party.data
+            missing = set(missing_party_data(self.repo, party, self.required_fields))
             rows.append([self.a(here, party_page(party.id), esc(self.party_name(party))),
-                         esc(data.get("name")),
                          esc(data.get("municipality_number") or ""),
                          ", ".join(esc(ADDRESS_NB.get(a.get("role"), a.get("role")))
-                                   for a in data.get("service_addresses", []) or [])])
-        out += ["## Tjenesteadresser {#tjenesteadresser}", ""]
-        out += table(["Part", "Offisielt navn", "Kommunenummer", "Tjenesteadresser"], rows)
+                                   for a in data.get("service_addresses", []) or [])]
+                        + [MISSING if f in missing else "registrert" for f in self.required_fields
+                           if f != "service_addresses"])
+        out += ['<div class="sh-parter" markdown>', ""] + table(header, rows) + ["</div>", ""]
         return "\n".join(out)
 
     def page_party(self, party: Entry) -> str:
@@ -1084,21 +1093,32 @@ class _Renderer:
     # -- findings and rules ---------------------------------------------------------------
 
     def page_findings(self) -> str:
+        """Every finding, one section per rule; a rule with more than a few findings is one
+        line (how many, the message of the first, and where), so a warning every party shares
+        does not fill the page once per party."""
         here = FINDINGS
         out = ["# Funn fra sjekkene", "",
                "Det `samhandling check` melder om innholdet. Nettstedet bygges ikke når sjekkene finner feil, "
                "så her står bare advarsler: ting som må følges opp, men som ikke stopper publiseringen.", ""]
         if not self.findings:
             return "\n".join(out + ["Sjekkene fant ingenting.", ""])
-        by_file: dict = {}
+        by_rule: dict = {}
         for f in self.findings:
-            by_file.setdefault(f.file, []).append(f)
-        for file, found in by_file.items():
-            out += [f"## {esc(file)} {{#{'fil-' + slug(file)}}}", ""]
-            out += table(["Linje", "Alvor", "Regel", "Funn", "Tips"],
-                         [[f"{f.line}:{f.column}", badge(SEVERITY_NB.get(f.severity, f.severity), "severity-" + f.severity),
-                           self.a(here, RULES_PAGE, code(f.rule), rule_anchor(f.rule)), rich(f.message), rich(f.hint)]
-                          for f in found])
+            by_rule.setdefault(f.rule, []).append(f)
+        for rule_id, found in sorted(by_rule.items(), key=lambda item: (-len(item[1]), item[0])):
+            rule = RULES.get(rule_id)
+            title = f"{rule_id}: {rule.title}" if rule else rule_id
+            out += [f"## {esc(title)} ({len(found)}) {{#{'regel-' + slug(rule_id)}}}", "",
+                    f"{badge(SEVERITY_NB.get(found[0].severity, found[0].severity), 'severity-' + found[0].severity)} "
+                    + self.a(here, RULES_PAGE, "Om regelen", rule_anchor(rule_id)) + ".", ""]
+            if len(found) > COLLAPSE_AFTER:
+                out += [f"{len(found)} funn, for eksempel: {rich(found[0].message)}", ""]
+                if found[0].hint:
+                    out += [f"Tips: {rich(found[0].hint)}", ""]
+                out += ["Hvor: " + ", ".join(code(f.location()) for f in found) + ".", ""]
+                continue
+            out += [f"- {code(f.location())}: {rich(f.message)}" + (f" Tips: {rich(f.hint)}" if f.hint else "")
+                    for f in found] + [""]
         return "\n".join(out)
 
     def page_rules(self) -> str:
@@ -1237,7 +1257,9 @@ class _Renderer:
             ("Rutiner", [(None, procedure_page(e)) for e in self.routines]),
             ("Alle prosedyrer for utskrift", PRINT),
             ("Meldingskatalogen", CATALOGUE),
-            ("Partene", [("Oversikt", PARTIES)] + [(None, party_page(p.id)) for p in self.parties]),
+            # The party pages are reached from the party index (mkdocs.yml: not_in_nav), not
+            # from a menu of every party on every page.
+            ("Partene", PARTIES),
             ("Avtalen og dekning", AGREEMENT),
             ("Innstillinger", SETTINGS),
             ("Vedtak", DECISIONS),

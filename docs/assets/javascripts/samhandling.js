@@ -199,8 +199,34 @@
     });
   }
 
+  // A filter box over a table (the party index): rows whose text holds what is typed stay;
+  // ø, æ and å match o, ae and a.
+  function fold(text) {
+    return text.toLowerCase().replace(/ø/g, "o").replace(/æ/g, "ae").replace(/å/g, "a");
+  }
+
+  function wireFilters() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-sh-filter]"), function (input) {
+      var holder = input.closest(".sh-filter");
+      var target = document.querySelector("." + input.getAttribute("data-sh-filter"));
+      if (!target) {
+        return;
+      }
+      if (holder) {
+        holder.hidden = false;
+      }
+      input.addEventListener("input", function () {
+        var wanted = fold(input.value.trim());
+        Array.prototype.forEach.call(target.querySelectorAll("tbody tr"), function (row) {
+          row.hidden = wanted !== "" && fold(row.textContent).indexOf(wanted) === -1;
+        });
+      });
+    });
+  }
+
   function start() {
     wirePrint();
+    wireFilters();
     guardDrawer();
     wireZoom();
     reachScrollables();
