@@ -233,7 +233,7 @@ def test_render_is_deterministic_across_processes():
     assert len(digests) == 2
 
 
-def test_every_page_is_in_the_nav_once_except_the_party_pages(real_site):
+def test_every_page_is_in_the_nav_once(real_site):
     """Every page is in the navigation once; the party pages are reached from the party
     index instead (a menu of every kommune on every page does not scale to 357)."""
     site = real_site[2]
