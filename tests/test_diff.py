@@ -105,7 +105,8 @@ def test_formatting_comments_and_key_order_are_not_content(history):
     repo, revisions = history
     text = report(repo, *revisions["bare-formatering"])
     assert "Ingen innholdsmessige endringer" in text
-    assert text.rstrip().endswith("- Ingen innholdsmessige endringer.")
+    verdict = text[text.index("### Vedtak i OSO"):]
+    assert "- Ingen innholdsmessige endringer." in verdict.split("### Funn")[0]
     data = json.loads(report(repo, *revisions["bare-formatering"], fmt="json"))
     assert data["changed"] is False and data["documents"] == [] and data["requires_decision"] is False
 
@@ -123,13 +124,23 @@ def test_the_deadline_sentence_says_what_changes_in_practice(history):
     ("steg-lagt-til", "nei"), ("prosedyre-lagt-til", "nei"), ("bare-formatering", "nei"),
     ("part-endret", "nei"), ("innstilling-endret", "nei"),
 ])
-def test_the_report_ends_with_the_verdict(history, name, verdict):
+def test_the_verdict_comes_first_for_a_board_member(history, name, verdict):
     repo, revisions = history
     text = report(repo, *revisions[name])
     verdict_lines = [line for line in text.splitlines() if "Krever OSO-vedtak:" in line]
     assert verdict_lines == [f"**Krever OSO-vedtak: {verdict}**"]
-    tail = text[text.index("### Vedtak i OSO"):]
-    assert "###" not in tail[3:] and "- " in tail  # the last section, with its reasons
+    sections = [line for line in text.splitlines() if line.startswith("### ")]
+    assert sections[0] == "### Vedtak i OSO" and sections[-1] == "### Funn"  # the verdict first, then the changes
+    head = text[text.index("### Vedtak i OSO"):].split("\n### ")[0]
+    assert "\n- " in head  # with its reasons
+
+
+def test_the_versions_oso_decides_on_are_listed_with_the_verdict(history):
+    repo, revisions = history
+    text = report(repo, *revisions["frist-endret-og-vedtatt"])
+    head = text[text.index("### Vedtak i OSO"):].split("\n### ")[0]
+    assert ("- «Meldingskjede ved innleggelse og utskrivning»: versjon 1.1.0 (til behandling) → versjon 1.1.0 "
+            "(vedtatt), gjelder fra 2026-06-01.") in head
 
 
 def test_documents_are_ordered_by_section_then_consequence(history):

@@ -245,6 +245,18 @@ def markdown(comparison: Comparison, base: Side, head: Side, base_findings: list
         lines += [checks_changed_nb(checks_changed), ""]
     lines += [f"Før: {_side_nb(base)}. Etter: {_side_nb(head)}.", "",
               _summary(comparison), ""]
+    # for a board member: the verdict and what OSO must decide first, then the changes
+    lines += ["### Vedtak i OSO", "", f"**Krever OSO-vedtak: {'ja' if verdict.required else 'nei'}**", ""]
+    lines += [f"- {reason.md()}" for reason in verdict.reasons]
+    decide = _to_decide(comparison)
+    if decide:
+        lines += ["", "Versjonene saken gjelder:", ""] + [f"- {line}" for line in decide]
+    broken = sorted({f.rule for f in head_findings if f.rule.startswith("governance.") and f.severity == ERROR})
+    if broken:
+        count = sum(1 for f in head_findings if f.rule.startswith("governance.") and f.severity == ERROR)
+        lines += ["", f"Endringen bryter reglene for vedtaksprosessen: {count} feil ("
+                  + ", ".join(f"`{r}`" for r in broken) + "); se Funn. `samhandling explain REGEL` forklarer reglene."]
+    lines.append("")
     for index, name in enumerate(SECTION_NB):
         docs = [d for d in comparison.docs if SECTION.get(d.kind) == index]
         if not docs:
@@ -253,14 +265,37 @@ def markdown(comparison: Comparison, base: Side, head: Side, base_findings: list
         for doc in docs:
             lines += _document(doc, comparison)
     lines += _findings_section(base, head, base_findings, head_findings)
-    lines += ["### Vedtak i OSO", "", f"**Krever OSO-vedtak: {'ja' if verdict.required else 'nei'}**", ""]
-    lines += [f"- {reason.md()}" for reason in verdict.reasons]
-    broken = sorted({f.rule for f in head_findings if f.rule.startswith("governance.") and f.severity == ERROR})
-    if broken:
-        count = sum(1 for f in head_findings if f.rule.startswith("governance.") and f.severity == ERROR)
-        lines += ["", f"Endringen bryter reglene for vedtaksprosessen: {count} feil ("
-                  + ", ".join(f"`{r}`" for r in broken) + "); se Funn. `samhandling explain REGEL` forklarer reglene."]
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _to_decide(comparison: Comparison) -> list[str]:
+    """Per procedure whose version or status changes: from which version to which, its status
+    and the date it is to apply from, so OSO sees what it is asked to adopt."""
+    out = []
+    for doc in comparison.of(*PROCEDURE_KINDS):
+        b = doc.before.data if doc.before else {}
+        a = doc.after.data if doc.after else {}
+        if (b.get("version"), b.get("status")) == (a.get("version"), a.get("status")) and not doc.content_changes:
+            continue
+        title = md_inline(doc.title, 120)
+        old = f"versjon {md_inline(b.get('version'), 20)} ({STATUS_NB.get(b.get('status'), '?')})" if b else "ny"
+        new = (f"versjon {md_inline(a.get('version'), 20)} ({STATUS_NB.get(a.get('status'), '?')})" if a
+               else "fjernet")
+        line = f"«{title}»: {old} → {new}"
+        if a.get("effective") and a.get("effective") != b.get("effective"):
+            line += f", gjelder fra {md_inline(a.get('effective'), 20)}"
+        substantive = sum(1 for ch in doc.content_changes if ch.level > 1)
+        editorial = len(doc.content_changes) - substantive
+        if doc.content_changes:
+            parts = []
+            if substantive:
+                parts.append(f"{substantive} i innholdet")
+            if editorial:
+                parts.append(f"{editorial} redaksjonell{'e' if editorial > 1 else ''}")
+            line += f"; {len(doc.content_changes)} endring{'er' if len(doc.content_changes) > 1 else ''} (" + \
+                ", ".join(parts) + ")"
+        out.append(line + ".")
+    return out
 
 
 def _findings_section(base: Side, head: Side, base_findings: list, head_findings: list) -> list[str]:
