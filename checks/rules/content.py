@@ -27,6 +27,10 @@ R_MISSING_DATA = rule("party.missing-data", WARNING, "Partsopplysninger mangler"
     """En part mangler opplysninger avtalen krever (HER-id, meldingsansvarligadresse, lokal
     brukerstøtte for video, dato for signering). Det er en advarsel til parten har signert
     avtalen, og en feil etter det.""")
+R_UNCONFIRMED_DATA = rule("party.unconfirmed-data", WARNING, "Partsopplysning som ikke er bekreftet",
+    """En opplysning avtalen krever av parten (for eksempel meldingsansvarligadressen) er fylt inn,
+    men kilden bekrefter den ikke (kildestatus `unconfirmed`): den er en slutning, ikke en registrert
+    opplysning. Den vises som ikke bekreftet til parten har bekreftet den.""")
 R_PLACEHOLDER = rule("content.placeholder", ERROR, "Plassholder som ikke er fylt inn",
     """Teksten begynner med `FYLL INN`: den kommer fra `samhandling new` og må erstattes med
     innhold før endringen kan tas inn.""")
@@ -187,6 +191,14 @@ def _parties(repo: Repository, today: datetime.date) -> list[Finding]:
                         f"Kommunenummeret `{number}` er også brukt i {numbers[number]}.", "", ("municipality_number",)))
                 numbers.setdefault(number, entry.file)
         missing = missing_party_data(repo, entry, required_fields)
+        doubtful = [f for f in required_fields if f not in missing and isinstance(data.get(f), dict)
+                    and ((data[f].get("source") or {}).get("status") == "unconfirmed")]
+        if doubtful:
+            listed = ", ".join(PARTY_FIELD_NB.get(m, m) for m in doubtful)
+            out.append(R_UNCONFIRMED_DATA.at(entry.file, entry.doc.position((doubtful[0],)),
+                f"{name} har {listed} som ikke er bekreftet av kilden; den vises som ikke bekreftet.",
+                "Be parten bekrefte opplysningen, og sett kildestatus `confirmed` når den er bekreftet.",
+                (doubtful[0],)))
         if missing:
             signed = data.get("agreement_signed")
             severity = ERROR if signed and parse_date(signed) and parse_date(signed) <= today else WARNING

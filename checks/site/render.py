@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 from ..model.findings import RULES, SEVERITY_NB, Finding
 from ..model.repository import FOLDERS, SINGLE_FILES, Entry, Repository, schemas_for
+from ..model import marks
 from ..model.vocabulary import ADDRESS_NB, PARTY_FIELD_NB, REGULATION_NB, STATUS_NB
 from ..rules.content import missing_party_data, required_party_fields
 from ..rules.graph import CATEGORY_NB, STEP_NB, build, coverage_matrix, duration_nb
@@ -436,8 +437,7 @@ class _Renderer:
         count = len(data.get("unconfirmed") or [])
         for step in data.get("steps", []) or []:
             count += len(step.get("unconfirmed") or [])
-            if ((step.get("deadline") or {}).get("rule") or {}).get("status") == "unconfirmed":
-                count += 1
+            count += sum(1 for m in marks.marked_facts(step).values() if m.get("status") == "unconfirmed")
             count += sum(1 for s in step.get("sources") or [] if s.get("status") == "unconfirmed")
         count += sum(1 for s in data.get("sources") or [] if s.get("status") == "unconfirmed")
         return count
@@ -501,7 +501,8 @@ class _Renderer:
         index, step = pg.steps[sid]
         return f"[{index + 1}. {esc(step.get('title') or sid)}](#{step_anchor(sid)})"
 
-    def deadline_text(self, here: str, entry: Entry, deadline: dict) -> str:
+    def deadline_text(self, here: str, entry: Entry, deadline: dict, step: dict | None = None,
+                      with_origin: bool = True) -> str:
         if not deadline:
             return ""
         pg = self.graphs[entry.id]
@@ -520,9 +521,12 @@ class _Renderer:
             text += f", regnet fra {start_text}"
         else:
             text = "uten frist"
-        rule = deadline.get("rule") or {}
-        if rule.get("status") == "unconfirmed":
-            text += " " + UNCONFIRMED
+        origin = marks.deadline_origin(deadline)
+        if origin and with_origin:
+            text += f" ({esc(marks.DEADLINE_ORIGIN_NB[origin])})"
+        mark = marks.fact_mark(step if step is not None else {"deadline": deadline}, "deadline")
+        if mark:
+            text += " " + mark_badge(mark)
         return text
 
     def steps_table(self, here: str, entry: Entry, pg) -> list[str]:
@@ -530,16 +534,17 @@ class _Renderer:
         rows = []
         for sid, (index, step) in sorted(pg.steps.items(), key=lambda item: item[1][0]):
             title = f"[{esc(step.get('title') or sid)}](#{step_anchor(sid)})"
-            if step.get("unconfirmed") or ((step.get("deadline") or {}).get("rule") or {}).get("status") == "unconfirmed":
+            if step.get("unconfirmed"):
                 title += " " + UNCONFIRMED
             kind = esc(STEP_NB.get(step.get("type"), step.get("type")))
             if entry.kind == "chain":
                 if step.get("type") == "message":
-                    who = (f"{self.mtype_link(here, step.get('message_type'))} fra {self.endpoint(step.get('from'))} "
-                           f"til {self.endpoint(step.get('to'))}")
+                    who = (f"{self.mtype_link(here, step.get('message_type'))}{fact_badge(step, 'message_type')} fra "
+                           f"{self.endpoint(step.get('from'))}{fact_badge(step, 'from')} "
+                           f"til {self.endpoint(step.get('to'))}{fact_badge(step, 'to')}")
                 else:
                     who = self.who(entry, step)
-                rows.append([str(index + 1), title, kind, who, self.deadline_text(here, entry, step.get("deadline")),
+                rows.append([str(index + 1), title, kind, who, self.deadline_text(here, entry, step.get("deadline"), step),
                              self.next_cell(here, entry, step)])
             else:
                 who = self.who(entry, step)
@@ -663,9 +668,9 @@ class _Renderer:
                 line = f"Melding: {self.mtype_link(here, step.get('message_type'))}"
                 if mtype:
                     line += f" ({esc(mtype.data.get('standard'))}, versjon {esc(mtype.data.get('version'))})"
-                items.append(line)
-                items.append(f"Fra: {self.endpoint(step.get('from'))}")
-                items.append(f"Til: {self.endpoint(step.get('to'))}")
+                items.append(line + fact_badge(step, "message_type"))
+                items.append(f"Fra: {self.endpoint(step.get('from'))}{fact_badge(step, 'from')}")
+                items.append(f"Til: {self.endpoint(step.get('to'))}{fact_badge(step, 'to')}")
                 if mtype and mtype.data.get("apprec"):
                     items.append("Mottakeren sender applikasjonskvittering.")
             if step.get("answers"):
@@ -673,12 +678,25 @@ class _Renderer:
                              "i meldingen det svarer på.")
             if step.get("deadline"):
                 deadline = step["deadline"]
-                items.append(f"Frist: {self.deadline_text(here, entry, deadline)}")
+                items.append(f"{marks.deadline_label(deadline)}: {self.deadline_text(here, entry, deadline, step, False)}")
                 if deadline.get("rule"):
-                    rule = f"Regelen for fristen: {external_link(deadline['rule'])}"
+                    rule = f"Kilde for fristen: {external_link(deadline['rule'])}"
                     if deadline["rule"].get("note"):
                         rule += ". " + _esc_inner(" " + deadline["rule"]["note"]).strip()
                     items.append(rule)
+                if deadline.get("legal_reference"):
+                    ref = deadline["legal_reference"]
+                    line = f"Hjemmel: {external_link(ref)}"
+                    if ref.get("note"):
+                        line += ". " + _esc_inner(" " + ref["note"]).strip()
+                    items.append(line)
+                off = deadline.get("off_hours") or {}
+                if off:
+                    badge_text = (" " + mark_badge(off)) if off.get("status") in marks.MARK_NB else ""
+                    items.append("Helg og helligdager: " + _esc_inner(" " + off.get("weekends_and_holidays", "")).strip()
+                                 + badge_text)
+                    items.append("Utenom arbeidstid: " + _esc_inner(" " + off.get("out_of_hours", "")).strip()
+                                 + badge_text)
                 if deadline.get("note"):
                     items.append("Om fristen: " + _esc_inner(" " + deadline["note"]).strip())
             failure = step.get("on_failure") or {}
@@ -717,7 +735,15 @@ class _Renderer:
                 for contact in step["contacts"]:
                     out += contact_block(contact)
                 out.append("")
+            facts = [f"{marks.FACT_NB[fact].capitalize()}: {mark_badge(mark)} "
+                     + _esc_inner(" " + mark.get("note", "")).strip()
+                     for fact, mark in (step.get("marks") or {}).items()
+                     if fact in marks.FACT_NB and mark.get("status") in marks.MARK_NB and mark.get("note")]
+            if facts:
+                out += [f"- {line}" for line in facts] + [""]
             out += self.unconfirmed_block(step.get("unconfirmed"))
+            if step.get("not_found"):
+                out += ["Ikke funnet i kildene:", ""] + [f"- {esc(t)}" for t in step["not_found"]] + [""]
             if step.get("sources"):
                 out += ["Kilder:", ""] + sources_list(step["sources"])
         return out
@@ -1388,3 +1414,15 @@ def render(repo: Repository, findings: list[Finding], last_changed: dict | None 
 def render_pages(repo: Repository, findings: list[Finding]) -> dict[str, str]:
     """Path -> Markdown for every page."""
     return render(repo, findings).pages
+
+
+def mark_badge(mark: dict) -> str:
+    """The badge for one marked fact: «ikke bekreftet» or «sekundærkilde»."""
+    status = mark.get("status")
+    return UNCONFIRMED if status == "unconfirmed" else badge(marks.MARK_NB.get(status, status), status)
+
+
+def fact_badge(step: dict, fact: str) -> str:
+    """A badge right after the fact a step's `marks` qualify (empty when it is confirmed)."""
+    mark = (step.get("marks") or {}).get(fact)
+    return (" " + mark_badge(mark)) if mark and mark.get("status") in marks.MARK_NB else ""
