@@ -35,13 +35,14 @@ def test_not_found_notes_are_not_counted_as_unconfirmed(page):
 
 def test_the_page_marks_the_fact_not_the_step(page):
     _, text = page
-    row = next(line for line in text.splitlines() if line.startswith("| 3 | [helseopplysninger](#steg-helseopplysninger)"))
-    title_cell = row.split(" | ")[1]
-    assert "ikke bekreftet" not in title_cell  # the step itself is not soft
-    assert "sekundærkilde" in row  # the address is
-    assert "(praksis)" in row and "ikke bekreftet" not in row.split("(praksis)")[1].split("|")[0]
-    assert "Frist (praksis): innen 12 timer" in text
-    hjemmel = next(line for line in text.splitlines() if line.startswith("- Hjemmel:"))
+    item = next(line for line in text.splitlines() if 'id="steg-helseopplysninger"' in line)
+    head, _, rest = item.partition("<br>")
+    assert "ikke bekreftet" not in head  # the step itself is not soft
+    receiver = rest.split("<br>")[0]
+    assert receiver.endswith('<span class="sh-badge sh-badge--secondary">sekundærkilde</span>')  # the address is
+    deadline = next(part for part in rest.split("<br>") if part.startswith("Frist:"))
+    assert deadline.endswith("(praksis)") and "ikke bekreftet" not in deadline
+    hjemmel = next(part for part in rest.split("<br>") if part.startswith("Hjemmel:"))
     assert "ikke bekreftet" in hjemmel
-    assert "Ikke funnet i kildene:" in text and "- Ingen nasjonal frist er funnet for svaret." in text
-    assert "Helg og helligdager: Kildene sier ikke noe om helg." in text
+    assert "<br>Ikke funnet i kildene: Ingen nasjonal frist er funnet for svaret." in item
+    assert "<br>Helg og helligdager: Kildene sier ikke noe om helg." in item

@@ -18,6 +18,7 @@ import re
 
 from markupsafe import Markup
 
+from ..model import marks
 from ..model.vocabulary import ADDRESS_NB, STATUS_NB
 from ..model.lifecycle import lifecycles
 from ..model.procgraph import build
@@ -185,7 +186,8 @@ class Views:
             href = self.ctx.link(here, self.ctx.procedure_path(entry), step_anchor(sid))
         return {"number": index + 1, "title": step.get("title") or sid, "href": href}
 
-    def deadline(self, here: str, entry, deadline: dict, shown: set | None = None) -> Markup | None:
+    def deadline(self, here: str, entry, deadline: dict, shown: set | None = None,
+                 step: dict | None = None) -> Markup | None:
         if not deadline:
             return None
         start = self.step_ref(here, entry, deadline.get("from"), shown)
@@ -202,8 +204,12 @@ class Views:
                 link(setting["title"], setting["href"]) if setting["href"] else _m(setting["title"]))
         else:
             return None
-        if (deadline.get("rule") or {}).get("status") == "unconfirmed":
-            text += Markup(" ") + Markup(UNCONFIRMED)
+        origin = marks.deadline_origin(deadline)
+        if origin:  # where the deadline comes from: forskrift, anbefalt standard, praksis, ...
+            text += Markup(" ({})").format(marks.DEADLINE_ORIGIN_NB[origin])
+        mark = marks.fact_mark(step if step is not None else {"deadline": deadline}, "deadline")
+        if mark:  # the mark sits on the deadline's value, not on the step
+            text += Markup(" ") + mark_badge(mark)
         return text
 
     def deadline_short(self, entry, deadline: dict) -> Markup | None:
@@ -257,7 +263,9 @@ class Views:
                                                  "receiver": receiver})
         if step.get("answers"):
             view["answers"] = self.step_ref(here, entry, step["answers"], shown)
-        view["deadline"] = self.deadline(here, entry, step.get("deadline") or {}, shown)
+        view["deadline"] = self.deadline(here, entry, step.get("deadline") or {}, shown, step)
+        view["marks"] = {fact: Markup(" ") + mark_badge(mark) for fact, mark in (step.get("marks") or {}).items()
+                         if fact in ("message_type", "from", "to", "actor") and mark.get("status") in marks.MARK_NB}
         view["deadline_short"] = self.deadline_short(entry, step.get("deadline") or {})
         used = list(step.get("settings") or [])
         escalation = step.get("escalation") or {}
@@ -491,6 +499,19 @@ class Views:
         view["rule_note"] = " ".join(str((deadline.get("rule") or {}).get("note") or "").split())
         view["deadline_note"] = " ".join(str(deadline.get("note") or "").split())
         view["unconfirmed_items"] = [" ".join(str(u).split()) for u in step.get("unconfirmed") or [] if u]
+        view["not_found"] = [" ".join(str(u).split()) for u in step.get("not_found") or [] if u]
+        view["fact_notes"] = [{"fact": marks.FACT_NB[fact].capitalize(), "badge": mark_badge(mark),
+                               "note": " ".join(str(mark.get("note") or "").split())}
+                              for fact, mark in (step.get("marks") or {}).items()
+                              if fact in marks.FACT_NB and mark.get("status") in marks.MARK_NB and mark.get("note")]
+        ref = deadline.get("legal_reference")
+        view["legal_reference"] = Markup(external_link(ref)) if isinstance(ref, dict) else None
+        view["legal_reference_note"] = " ".join(str((ref or {}).get("note") or "").split())
+        off = deadline.get("off_hours") or {}
+        view["off_hours"] = ({"weekends": " ".join(str(off.get("weekends_and_holidays") or "").split()),
+                              "out_of_hours": " ".join(str(off.get("out_of_hours") or "").split()),
+                              "badge": mark_badge(off) if off.get("status") in marks.MARK_NB else ""}
+                             if off else None)
         view["sources"] = [{"link": Markup(external_link(s)), "note": " ".join(str(s.get("note") or "").split())}
                            for s in step.get("sources") or [] if isinstance(s, dict)]
         view["mtype_version"] = ""
@@ -643,3 +664,10 @@ def _sort_nb(value: str):
     from .text import sort_key_nb
 
     return sort_key_nb(value)
+
+
+def mark_badge(mark: dict) -> Markup:
+    """The badge for one marked fact: «ikke bekreftet» or «sekundærkilde»."""
+    from .text import badge
+    status = mark.get("status")
+    return Markup(UNCONFIRMED) if status == "unconfirmed" else Markup(badge(marks.MARK_NB.get(status, status), status))
