@@ -578,6 +578,10 @@ class Views:
                     if ref:
                         ref["href"] = f"#{print_step_anchor(entry.id, sid_of(ref))}" if sid_of(ref) else ref["href"]
                 view["anchor"] = print_step_anchor(entry.id, sid)
+                # the step a deadline counts from is linked on the procedure's own page (the print
+                # page names its steps with print anchors, so a same-page link would dangle)
+                view["deadline"] = self.deadline(here, entry, pg.steps[sid][1].get("deadline") or {}, None,
+                                                 pg.steps[sid][1])
                 steps.append(view)
             roles = [{"title": r.get("title") or r.get("id"), "party": r.get("party")}
                      for r in entry.data.get("roles") or [] if isinstance(r, dict)]
