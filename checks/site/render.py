@@ -886,61 +886,9 @@ class _Renderer:
         return "\n".join(out)
 
     def page_party(self, party: Entry) -> str:
-        here = party_page(party.id)
-        data = party.data
+        """One party's page (template party.md.j2)."""
         missing = set(missing_party_data(self.repo, party, self.required_fields))
-        out = [f"# {esc(self.party_name(party))}", ""]
-        if missing:
-            listed = ", ".join(PARTY_FIELD_NB.get(m, m) for m in self.required_fields if m in missing)
-            out += ['<div class="sh-missing" role="note" aria-label="Manglende opplysninger">',
-                    '<p class="sh-missing__label">Opplysninger mangler</p>',
-                    f"<p>{h(self.party_name(party))} har ikke registrert: {h(listed)}. Avtalen krever dem.</p>",
-                    "</div>", ""]
-        else:
-            out += ["Parten har registrert alle opplysningene avtalen krever.", ""]
-
-        def value(key, text):
-            if data.get(key):
-                return text
-            return MISSING if key in self.required_fields else "ikke registrert"
-
-        rows = [
-            ("Offisielt navn", esc(data.get("name"))),
-            ("Rolle", esc("kommune" if data.get("role") == "municipality" else "helseforetak")),
-        ]
-        if data.get("role") == "municipality":
-            rows += [("Kommunenummer", value("municipality_number", esc(data.get("municipality_number")))),
-                     ("Tidligere kommunenummer", ", ".join(esc(n) for n in data.get("previous_numbers", []) or [])),
-                     ("Fylke", esc(data.get("county") or ""))]
-        rows += [
-            ("Organisasjonsnummer", value("organisation_number", esc(data.get("organisation_number")))),
-            ("HER-id", value("her_id", esc(data.get("her_id")))),
-            ("Avtalen signert", value("agreement_signed", esc(date_nb(data.get("agreement_signed"))))),
-        ]
-        out += ["## Opplysninger {#opplysninger}", ""] + self.facts(rows)
-        out += ["## Tjenesteadresser {#tjenesteadresser}", "",
-                "Kommunikasjonspartene i Adresseregisteret som PLO-meldingene adresseres til.", ""]
-        out += table(["Tjenesteadresse", "Navn i Adresseregisteret", "HER-id"],
-                     [[esc(ADDRESS_NB.get(a.get("role"), a.get("role"))), esc(a.get("name")),
-                       esc(a["her_id"]) if a.get("her_id") else "ikke registrert"]
-                      for a in data.get("service_addresses", []) or []])
-        out += ["## Kontaktpunkter {#kontaktpunkter}", ""]
-        contact_rows = []
-        for key in ("message_responsible", "emergency_contact", "video_support"):
-            label = PARTY_FIELD_NB.get(key, key)
-            contact = data.get(key)
-            cell = contact_cells(contact) if contact else (MISSING if key in self.required_fields else "ikke registrert")
-            if contact and contact.get("note"):
-                cell += "<br>" + _esc_inner(" " + contact["note"]).strip()
-            if contact and contact.get("source"):
-                cell += "<br>Kilde: " + external_link(contact["source"])
-            contact_rows.append([esc(label[:1].upper() + label[1:]), cell])
-        out += table(["Kontaktpunkt", "Hvordan parten nås"], contact_rows)
-        if data.get("note"):
-            out += ["## Merknad {#merknad}", ""] + paragraphs(data["note"])
-        if data.get("sources"):
-            out += ["## Kilder {#kilder}", ""] + sources_list(data["sources"])
-        return "\n".join(out)
+        return render_template("party.md.j2", p=self.views.party_view(party, missing, list(self.required_fields)))
 
     # -- agreement and coverage -----------------------------------------------------------
 

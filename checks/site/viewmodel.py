@@ -19,7 +19,7 @@ import re
 from markupsafe import Markup
 
 from ..model import marks
-from ..model.vocabulary import ADDRESS_NB, STATUS_NB
+from ..model.vocabulary import ADDRESS_NB, PARTY_FIELD_NB, STATUS_NB
 from ..model.lifecycle import lifecycles
 from ..model.procgraph import build
 from ..review.revision import pending_changes, summary_nb
@@ -27,6 +27,7 @@ from ..rules import paths
 from ..rules.graph import CATEGORY_NB, STEP_NB, duration_nb
 from .templating import link
 from .text import PARTY_NB, STATUS_TITLE, UNCONFIRMED, esc, external_link, print_anchor, step_anchor
+from .text import date_nb as date_text
 from .text import slug as _slug
 
 WALK_LIMIT = 8
@@ -648,6 +649,50 @@ class Views:
                                              "href": ctx.link(here, "vedtak.md", f"vedtak-{_slug(d.id)}")}
                                             for d in decisions],
                 "body": ctx.body, "decisions_href": ctx.link(here, "vedtak.md")}
+
+    # -- parties ----------------------------------------------------------------------------
+
+    def party_view(self, party, missing: set, required: list) -> dict:
+        """One party's page: what it has registered, what the agreement requires and is
+        missing, its service addresses and its contact points."""
+        data = party.data
+        name = self.ctx.party_name(party)
+
+        def value(key, shown):
+            if data.get(key):
+                return {"text": shown, "missing": False}
+            return {"text": "", "missing": key in required}
+
+        facts = [("Offisielt navn", value("name", data.get("name") or "")),
+                 ("Rolle", {"text": "kommune" if data.get("role") == "municipality" else "helseforetak", "missing": False})]
+        if data.get("role") == "municipality":
+            facts += [("Kommunenummer", value("municipality_number", data.get("municipality_number") or "")),
+                      ("Tidligere kommunenummer", {"text": ", ".join(data.get("previous_numbers") or []), "missing": False}),
+                      ("Fylke", {"text": data.get("county") or "", "missing": False})]
+        facts += [("Organisasjonsnummer", value("organisation_number", data.get("organisation_number") or "")),
+                  ("HER-id", value("her_id", data.get("her_id") or "")),
+                  ("Avtalen signert", value("agreement_signed", date_text(data.get("agreement_signed"))))]
+        contacts = []
+        for key in ("message_responsible", "emergency_contact", "video_support"):
+            label = PARTY_FIELD_NB.get(key, key)
+            contact = data.get(key)
+            view = contact_view(contact) if isinstance(contact, dict) else None
+            if view is not None:
+                source = contact.get("source")
+                view["source"] = Markup(external_link(source)) if isinstance(source, dict) else None
+            contacts.append({"label": label[:1].upper() + label[1:], "contact": view, "missing": key in required})
+        return {
+            "name": name,
+            "missing": [PARTY_FIELD_NB.get(m, m) for m in required if m in missing],
+            "facts": [{"label": label, **v} for label, v in facts],
+            "addresses": [{"role": ADDRESS_NB.get(a.get("role"), a.get("role")), "name": a.get("name") or "",
+                           "her_id": a.get("her_id") or ""} for a in data.get("service_addresses") or []
+                          if isinstance(a, dict)],
+            "contacts": contacts,
+            "note": " ".join(str(data.get("note") or "").split()),
+            "sources": [{"link": Markup(external_link(src)), "note": " ".join(str(src.get("note") or "").split())}
+                        for src in data.get("sources") or [] if isinstance(src, dict)],
+        }
 
 
 def print_step_anchor(pid: str, sid: str) -> str:
