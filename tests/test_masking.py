@@ -207,6 +207,12 @@ def _outputs(repo_path, base="main", head=None) -> dict:
     for fmt in ("text", "json"):
         result = run_cli("-C", str(repo_path), "list", "--format", fmt)
         outputs[f"list {fmt}"] = result.stdout + result.stderr
+    result = run_cli("-C", str(repo_path), "export")
+    assert result.returncode in (0, 1), result.stderr
+    outputs["export"] = result.stdout + result.stderr
+    exported = repo_path.parent / "eksport.json"
+    run_cli("-C", str(repo_path), "export", "--output", str(exported))
+    outputs["export --output"] = exported.read_text(encoding="utf-8")
     return outputs
 
 
