@@ -264,3 +264,12 @@ def test_the_built_site_and_its_search_index_hold_no_planted_number(planted_repo
     _assert_no_leak(planted, outputs)
     # the planted text is on the pages, masked: the masking is what held, not a missing page
     assert any(number[:6] in readable(text) for number in planted for text in outputs.values())
+
+
+def test_a_json_number_that_is_an_identity_number_becomes_a_masked_string_not_broken_json():
+    number = NUMBERS[3]
+    text = dumps({"heltall": int(number), "desimal": float(number[0] + "." + number[1:]), "liste": [1, 2],
+                  "annet": 12345678901234})
+    data = json.loads(text)
+    assert data["heltall"] == number[:6] + "*****" and "*****" in data["desimal"]
+    assert data["liste"] == [1, 2] and data["annet"] == 12345678901234

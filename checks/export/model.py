@@ -304,7 +304,8 @@ def dumps(document: dict) -> str:
     try:
         from ..model.masking import dumps as masked_dumps  # hardening's choke point, when present
     except ImportError:  # pragma: no cover - until the masking module lands
-        return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+        from ..model.masking import dumps as masked_dumps  # strict, masked, valid UTF-8
+        return masked_dumps(document, indent=2) + "\n"
     return masked_dumps(document, indent=2) + "\n"
 
 

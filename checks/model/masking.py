@@ -97,6 +97,10 @@ def mask_data(value):
         return [mask_data(v) for v in value]
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        text = repr(value)
+        if len(text) >= 11 and mask(text) != text:  # an identity number becomes its masked text
+            return mask(text)
     return value
 
 
@@ -109,7 +113,9 @@ def dumps(data, **kwargs) -> str:
         text = json.dumps(data, allow_nan=False, **kwargs)
     except ValueError:  # Infinity or NaN somewhere
         text = None
-    if text is None or _SURROGATE.search(text):
+    if text is None or _SURROGATE.search(text) or mask(text) != text:
+        # masked as data first, so that a JSON number that is an identity number becomes a
+        # masked string instead of broken JSON
         text = json.dumps(mask_data(data), allow_nan=False, **kwargs)
     return mask(text)
 
