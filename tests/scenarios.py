@@ -27,6 +27,23 @@ class Scenario:
     prepare: Callable | None = None
 
 
+def decision_record(decision_id: str, case_number: str, meeting_date: str, title: str, procedure: str,
+                    version: str) -> str:
+    """An OSO decision record adopting one version of one procedure (example values only)."""
+    return f"""id: {decision_id}
+body: Overordnet samarbeidsorgan (OSO)
+case_number: "{case_number}"
+meeting_date: "{meeting_date}"
+title: {title}
+adopts:
+  - procedure: {procedure}
+    version: "{version}"
+sources:
+  - title: Møtebok for OSO (eksempel)
+    url: https://example.org/motebok
+"""
+
+
 def _reopen_chain(r, version: str) -> None:
     """Back to submitted with a new version: the proper way to change adopted content."""
     r.edit(K, 'version: "1.0.0"\nstatus: adopted\n', f'version: "{version}"\nstatus: submitted\n')
@@ -175,18 +192,8 @@ def adopted_without_decision(r):
 
 def adopted_properly(r):
     r.edit(Q, "status: submitted\n", "status: adopted\ndecision: oso-2026-05\n")
-    r.write("procedures/decisions/oso-2026-05.yaml", """id: oso-2026-05
-body: Overordnet samarbeidsorgan (OSO)
-case_number: "12/26"
-meeting_date: "2026-05-20"
-title: Rutinen for manglende kvittering vedtas
-adopts:
-  - procedure: kvittering
-    version: "0.1.0"
-sources:
-  - title: Møtebok for OSO (eksempel)
-    url: https://example.org/motebok
-""")
+    r.write("procedures/decisions/oso-2026-05.yaml", decision_record(
+        "oso-2026-05", "12/26", "2026-05-20", "Rutinen for manglende kvittering vedtas", "kvittering", "0.1.0"))
 
 
 def decision_in_future(r):
@@ -338,18 +345,8 @@ def merger(r):
 def revision_adopted(r):
     r.edit(K, 'version: "1.1.0"\nstatus: submitted\n', 'version: "1.1.0"\nstatus: adopted\ndecision: oso-2026-04\n')
     r.edit(K, 'effective: "2026-04-01"', 'effective: "2026-06-01"')
-    r.write("procedures/decisions/oso-2026-04.yaml", """id: oso-2026-04
-body: Overordnet samarbeidsorgan (OSO)
-case_number: "10/26"
-meeting_date: "2026-05-12"
-title: Kortere frist for helseopplysninger vedtas
-adopts:
-  - procedure: kjede
-    version: "1.1.0"
-sources:
-  - title: Møtebok for OSO (eksempel)
-    url: https://example.org/motebok
-""")
+    r.write("procedures/decisions/oso-2026-04.yaml", decision_record(
+        "oso-2026-04", "10/26", "2026-05-12", "Kortere frist for helseopplysninger vedtas", "kjede", "1.1.0"))
 
 
 def merger_prepare(r):

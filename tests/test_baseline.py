@@ -8,6 +8,7 @@ import jsonschema
 import pytest
 
 from conftest import ROOT, run_cli
+import scenarios
 from gitrepos import TODAY, make_repo
 
 AGREEMENT = "procedures/agreement.yaml"
@@ -88,18 +89,8 @@ def test_sarif_has_baseline_states_and_validates(tmp_path):
     r = make_repo(tmp_path)
     r.branch("retter")
     r.edit("procedures/routines/kvittering.yaml", "status: submitted\n", "status: adopted\ndecision: oso-2026-05\n")
-    r.write("procedures/decisions/oso-2026-05.yaml", """id: oso-2026-05
-body: Overordnet samarbeidsorgan (OSO)
-case_number: "12/26"
-meeting_date: "2026-05-20"
-title: Rutinen for manglende kvittering vedtas
-adopts:
-  - procedure: kvittering
-    version: "0.1.0"
-sources:
-  - title: Møtebok for OSO (eksempel)
-    url: https://example.org/motebok
-""")
+    r.write("procedures/decisions/oso-2026-05.yaml", scenarios.decision_record(
+        "oso-2026-05", "12/26", "2026-05-20", "Rutinen for manglende kvittering vedtas", "kvittering", "0.1.0"))
     r.edit(CHAIN, "      within: PT12H\n", "      within: PT8H\n")
     r.commit("Vedtak og en ny feil")
     result = run_cli("-C", str(r.path), "check", "--base", "main", "--today", TODAY.isoformat(), "--format", "sarif")

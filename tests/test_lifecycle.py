@@ -16,18 +16,8 @@ from checks.review.revision import pending_changes, summary_nb
 from gitrepos import FIXTURE, TODAY, make_repo
 
 K = scenarios.K
-DECISION_2 = """id: oso-2026-02
-body: Overordnet samarbeidsorgan (OSO)
-case_number: "9/26"
-meeting_date: "2026-05-10"
-title: Ny frist for helseopplysninger
-adopts:
-  - procedure: kjede
-    version: "1.1.0"
-sources:
-  - title: Møtebok for OSO (eksempel)
-    url: https://example.org/motebok
-"""
+DECISION_2 = scenarios.decision_record("oso-2026-02", "9/26", "2026-05-10", "Ny frist for helseopplysninger", "kjede",
+                                      "1.1.0")
 
 
 def state(repo, today=TODAY):
