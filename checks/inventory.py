@@ -8,10 +8,10 @@ what is checked in them.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 
+from .model import masking
 from .model.repository import discover, kind_of, link_problem
 from .model.schema import KIND_NB, KINDS
 
@@ -77,4 +77,4 @@ def as_text(rows: list[dict]) -> str:
 
 def as_json(rows: list[dict]) -> str:
     data = {"format": LIST_FORMAT_VERSION, "files": rows}
-    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return masking.dumps(data, indent=2, sort_keys=True) + "\n"  # strict, masked JSON (checks.model.masking)

@@ -21,6 +21,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..model import masking
 from ..model.findings import ERROR, WARNING, rule
 from ..model.repository import Repository
 from ..model.vocabulary import STATUS_NB
@@ -764,5 +765,4 @@ def render_text(report: Report, limit: int = 20) -> str:
 
 
 def render_json(report: Report) -> str:
-    import json
-    return json.dumps(report.as_dict(), ensure_ascii=False, indent=1) + "\n"  # masked by the CLI writer
+    return masking.dumps(report.as_dict(), indent=1) + "\n"  # strict, masked JSON (checks.model.masking)

@@ -10,10 +10,10 @@ state the messages and deadlines it expects; `samhandling check` compares them.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..model import masking
 from ..model.findings import ERROR, Finding, rule
 from ..model.loader import Document, load_bytes
 from ..model.repository import R_ID_MISMATCH, Repository, schemas_for
@@ -452,4 +452,4 @@ def render_text(result: dict) -> str:
 
 
 def render_json(result: dict) -> str:
-    return json.dumps(result, ensure_ascii=False, indent=2) + "\n"
+    return masking.dumps(result, indent=2) + "\n"  # strict, masked JSON (checks.model.masking)
