@@ -15,13 +15,13 @@ import functools
 import re
 from zoneinfo import ZoneInfo
 
+from ..model.vocabulary import parse_duration
+
 OSLO = ZoneInfo("Europe/Oslo")
 UTC = dt.timezone.utc
 WEEKDAY_NB = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
 MONTH_NB = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september",
             "oktober", "november", "desember")
-# at most five digits a part (as the schema): a longer number is a finding, never a crash
-_DURATION = re.compile(r"^P(?:([0-9]{1,5})W)?(?:([0-9]{1,5})D)?(?:T(?:([0-9]{1,5})H)?(?:([0-9]{1,5})M)?)?\Z")
 _LOCAL = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$")
 _AWARE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$")
 
@@ -74,10 +74,10 @@ def parse_aware(text: str) -> dt.datetime:
 
 def add_duration(start: dt.datetime, duration: str) -> dt.datetime:
     """`start` plus an ISO 8601 duration: days on the local calendar, hours as elapsed time."""
-    match = _DURATION.match(duration or "")
-    if not match or duration in ("P", "PT"):
+    parts = parse_duration(duration)
+    if parts is None:
         raise TimeError(f"`{duration}` er ikke en varighet etter ISO 8601")
-    w, d, h, m = (int(x or 0) for x in match.groups())
+    w, d, h, m = parts
     local = start.astimezone(OSLO)
     if w or d:
         naive = local.replace(tzinfo=None) + dt.timedelta(days=7 * w + d)

@@ -7,6 +7,7 @@ Rule modules, the site and the change report import these from here, never from 
 from __future__ import annotations
 
 import datetime
+import re
 
 from .repository import Entry, Repository
 
@@ -66,3 +67,16 @@ EVENT_NB = {
     "death": "dødsfall i sykehuset",
 }
 SOURCE_STATUS_NB = {"confirmed": "bekreftet", "secondary": "sekundærkilde", "unconfirmed": "ikke bekreftet"}
+
+
+# ISO 8601 durations as the schemas allow them (weeks, days, hours, minutes), at most five
+# digits a part so no value can grow without bound.
+_DURATION = re.compile(r"^P(?:([0-9]{1,5})W)?(?:([0-9]{1,5})D)?(?:T(?:([0-9]{1,5})H)?(?:([0-9]{1,5})M)?)?\Z")
+
+
+def parse_duration(text) -> tuple[int, int, int, int] | None:
+    """(weeks, days, hours, minutes) of an ISO 8601 duration such as `PT24H`, or None."""
+    match = _DURATION.match(text) if isinstance(text, str) else None
+    if not match or text in ("P", "PT"):
+        return None
+    return tuple(int(x or 0) for x in match.groups())

@@ -9,13 +9,11 @@ one reference graph: every required routine exists once and nothing is orphaned.
 
 from __future__ import annotations
 
-import re
-
 from ..model import digraph as nx  # networkx's API for what the rules use, without its 90 ms import
 from ..model.findings import ERROR, WARNING, Finding, rule
 from ..model.procgraph import ProcedureGraph, build  # noqa: F401 (re-exported for the site)
 from ..model.repository import Entry, Repository
-from ..model.vocabulary import ALLOWED_ADDRESSES, PROCEDURE_KINDS, STATUS_NB, procedures
+from ..model.vocabulary import ALLOWED_ADDRESSES, PROCEDURE_KINDS, STATUS_NB, parse_duration, procedures
 
 R_START = rule("graph.start", ERROR, "Ikke nøyaktig ett startsteg",
     """En prosedyre skal ha nøyaktig ett steg av type `start`.""")
@@ -174,25 +172,21 @@ def soundness(pg: ProcedureGraph) -> list[Finding]:
 # -- deadlines -----------------------------------------------------------------------------
 
 # at most five digits a part (as the schema): a longer number is a finding, never a crash
-_DURATION = re.compile(r"^P(?:([0-9]{1,5})W)?(?:([0-9]{1,5})D)?(?:T(?:([0-9]{1,5})H)?(?:([0-9]{1,5})M)?)?\Z")
-
-
 def duration_seconds(text) -> int | None:
-    match = _DURATION.match(text) if isinstance(text, str) else None
-    if not match or text in ("P", "PT"):
+    parts = parse_duration(text)
+    if parts is None:
         return None
-    w, d, h, m = (int(x or 0) for x in match.groups())
+    w, d, h, m = parts
     return ((w * 7 + d) * 24 + h) * 3600 + m * 60
 
 
 def duration_nb(text: str) -> str:
-    match = _DURATION.match(text or "")
-    if not match:
-        return str(text)
+    parts = parse_duration(text)
+    if parts is None:
+        return "0 timer" if text in ("P", "PT") else str(text)
     names = (("uke", "uker"), ("dag", "dager"), ("time", "timer"), ("minutt", "minutter"))
-    parts = [f"{int(v)} {names[i][0] if int(v) == 1 else names[i][1]}"
-             for i, v in enumerate(match.groups()) if v and int(v)]
-    return " og ".join(parts) if parts else "0 timer"
+    words = [f"{v} {names[i][0] if v == 1 else names[i][1]}" for i, v in enumerate(parts) if v]
+    return " og ".join(words) if words else "0 timer"
 
 
 def deadline_nb(deadline: dict) -> str:
