@@ -74,7 +74,7 @@ class Recorder:
     def __init__(self, page):
         self.requests, self.failed, self.errors, self.dialogs = [], [], [], []
         page.on("request", lambda req: self.requests.append(req.url))
-        page.on("requestfailed", lambda req: self.failed.append(f"{req.url} ({req.failure})"))
+        page.on("requestfailed", self._failed)
         page.on("console", lambda msg: self.errors.append(msg.text) if msg.type == "error" else None)
         page.on("pageerror", lambda exc: self.errors.append(str(exc)))
 
@@ -83,6 +83,12 @@ class Recorder:
             d.dismiss()
 
         page.on("dialog", dialog)
+
+    def _failed(self, req):
+        # A request the browser cancels (the previous page's search worker when a tab moves on)
+        # is not a failure of the page; a missing or broken file fails with another error.
+        if "ERR_ABORTED" not in (req.failure or ""):
+            self.failed.append(f"{req.url} ({req.failure})")
 
     def off_host(self, origin: str) -> list:
         return [u for u in self.requests if not (u.startswith(origin + "/") or u.startswith(("data:", "blob:", "about:")))]
