@@ -137,3 +137,18 @@ def test_file_names_are_scanned():
     from checks.rules.privacy import scan_names
     (finding,) = scan_names(["procedures/settings/31129956715.yaml", "procedures/settings/svarfrist.yaml"])
     assert finding.file == "procedures/settings/31129956715.yaml" and "filnavnet" in finding.message
+
+
+@pytest.mark.parametrize("escape", ["\\n", "\\t", "\\u00a0", "\\x85", "\\u2009"])
+def test_a_separator_written_as_an_escape_in_a_file_that_does_not_load(escape):
+    # found by the long fuzz run: the loaded values are scanned only when the file loads,
+    # so the raw scan itself reads escapes of separators, as the masking function does
+    text = f'contacts:\n  - note: "311299{escape}56715"\n      UNN.\n'
+    (finding,) = scan_text("procedures/x.yaml", text)
+    assert (finding.line, finding.column) == (2, 12) and "311299*****" in finding.message
+
+
+def test_an_escaped_digit_is_not_a_digit_of_a_number_in_the_raw_text():
+    # `\x33` reads as text to a reader of the raw file; the loaded value is scanned separately
+    assert scan_text("procedures/x.yaml", 'note: "\\x3311299567150"\n') == []
+    assert scan_text("procedures/x.yaml", 'note: "\\u00331129956715 1"\n') == []

@@ -19,7 +19,7 @@ import json
 import math
 import re
 
-from .identifiers import FORMAT_CHARS, OTHER_DIGITS, ascii_digits, identity_kind
+from .identifiers import FORMAT_CHARS, OTHER_DIGITS, ascii_digits, find, identity_kind
 
 _DIGIT = f"[\\d{OTHER_DIGITS}]"
 # never start inside an escape (`\u2028`, `\x85`, `&#8203;`), whose hex digits are not text;
@@ -83,6 +83,31 @@ def _mask_run(run: str) -> str | None:
     if not hidden:
         return None
     return "".join("*" if i in hidden else ch for i, ch in enumerate(run))
+
+
+def find_escaped(text: str):
+    """(offset, ASCII digits, kind) for every valid number that the text spells with the
+    escapes of separators serialised output uses (`311299\\n56715`, `311299\\u00a056715`):
+    what `mask` hides in such text and a reader of the raw file still reads as the number.
+    Within a run, each separator or escape stands for one space, and the numbers are those
+    `identifiers.find` reads in it (groups of digits stand as a whole); an escaped digit
+    (`\\x33`) is never a digit. For text with a backslash; `identifiers.find` covers the rest."""
+    for run in _RUN.finditer(text):
+        chunk = run.group()
+        spelled, where = [], []
+        pos = 0
+        while pos < len(chunk):
+            sep = _SEP_ONLY.match(chunk, pos)
+            if sep is not None and sep.end() > pos:
+                spelled.append(" ")
+                where.append(pos)
+                pos = sep.end()
+                continue
+            spelled.append(chunk[pos])
+            where.append(pos)
+            pos += 1
+        for offset, number, kind in find("".join(spelled)):
+            yield run.start() + where[offset], number, kind
 
 
 def mask_data(value):

@@ -20,6 +20,7 @@ from pathlib import Path
 from ..model.findings import ERROR, WARNING, Finding, rule
 from ..model.identifiers import CANDIDATE, CANDIDATE_SLOW, check_digit, find, identity_kind, show_masked  # noqa: F401
 from ..model.loader import iter_nodes
+from ..model.masking import find_escaped
 
 R_PERSONAL_ID = rule("privacy.personal-id", ERROR, "Personnummer i depotet",
     """Teksten inneholder et tall som er et gyldig fødselsnummer, D-nummer, H-nummer eller
@@ -55,7 +56,11 @@ def _scan_cached(file: str, text: str) -> tuple:
     """((finding, ASCII digits), ...) for the raw text of one file."""
     out = []
     line_starts = None
-    for offset, number, kind in find(text):
+    found = list(find(text))
+    if "\\" in text:  # a separator written as an escape, which a file that does not load still shows
+        seen = {number for _, number, _ in found}
+        found += sorted(hit for hit in find_escaped(text) if hit[1] not in seen)
+    for offset, number, kind in found:
         if line_starts is None:
             line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
         line = bisect.bisect_right(line_starts, offset)
