@@ -1,7 +1,7 @@
 """The change report for OSO: a comparison rendered as Norwegian Markdown or as JSON.
 
 Only this module formats; `diff.compare` and the rules never print. Every piece of text that
-comes from the YAML goes through `diff.S`/`diff.Val` or `md_message`, which make it inert
+comes from the YAML goes through `sentence.S`/`sentence.Val` or `md_message`, which make it inert
 inline Markdown on the line it stands on, so a title cannot open a heading, a link, an HTML
 element or a verdict line of its own. The verdict line is always the report's own.
 """
@@ -17,7 +17,9 @@ from ..model.masking import dumps
 from ..model.gitsource import Side, describe
 from ..model.vocabulary import PROCEDURE_KINDS, STATUS_NB
 from ..site.diagram import _node_id, mermaid
-from .diff import SECTION, SECTION_NB, Comparison, DocChange, Verdict, c, flat, md_escape, md_inline
+from .changes import SECTION, SECTION_NB, Comparison, DocChange
+from .sentence import c, flat, md_escape, md_inline
+from .verdict import Verdict
 
 FORMAT_VERSION = 1
 # In a diagram, the characters a line may not hold: other control characters, bidi overrides.

@@ -8,7 +8,7 @@ import datetime
 from ..model.findings import Finding
 from ..model.repository import Repository, sort_findings
 from ..rules import analysis, governance
-from .diff import compare
+from .matching import compare
 
 
 def analyse(repo: Repository, base: Repository | None = None,

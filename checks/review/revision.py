@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from ..model.lifecycle import Lifecycle
 from ..model.repository import Repository
-from .diff import EDITORIAL, compare
+from .changes import EDITORIAL
+from .matching import compare
 
 
 @dataclass(frozen=True)
