@@ -19,28 +19,68 @@ def _procedure_label(entry: Entry) -> S:
              " (", p(status), ")")
 
 
-def _valid(repo: Repository) -> list:
-    """The documents that passed their schema: only they are read field by field for impact."""
-    return [e for e in repo.entries if e.valid]
+def _str(value) -> bool:
+    return isinstance(value, str)
 
 
-def _step_users(repo: Repository, predicate) -> list:
-    """(procedure entry, step) for every step in every procedure where predicate(step)."""
-    out = []
-    for entry in _valid(repo):
-        if entry.kind not in PROCEDURE_KINDS:
-            continue
-        for step in _list(entry.data.get("steps")):
-            if isinstance(step, dict) and predicate(entry, step):
-                out.append((entry, step))
-    return out
+class _Uses:
+    """Who refers to what in one repository, indexed once per repository. A comparison asks
+    for every changed document; scanning every step of every procedure each time made a large
+    comparison (hundreds of renamed documents) quadratic. Every list keeps the repository's
+    order (`order`), so the sentences come out as they did from a full scan."""
+
+    def __init__(self, repo: Repository):
+        self.steps: dict = {}     # (what, key) -> [(order, entry, step)]: what is message-type, setting, address
+        self.entries: dict = {}   # (what, key) -> [(order, entry)]
+        order = 0
+        for entry in (e for e in repo.entries if e.valid):
+            data = entry.data
+            order += 1
+            if entry.kind in PROCEDURE_KINDS:
+                for step in _list(data.get("steps")):
+                    if not isinstance(step, dict):
+                        continue
+                    order += 1
+                    keys = [("message-type", step.get("message_type"))]
+                    keys += [("setting", x) for x in _list(step.get("settings"))]
+                    keys += [("setting", _dict(step.get(k)).get("setting")) for k in ("deadline", "escalation")]
+                    keys += [("address", (_dict(step.get(k)).get("party"), _dict(step.get(k)).get("address")))
+                             for k in ("from", "to")]
+                    for key in dict.fromkeys(k for k in keys if _hashable(k[1])):
+                        self.steps.setdefault(key, []).append((order, entry, step))
+                keys = [("procedure-setting", x) for x in _list(data.get("settings"))]
+                keys += [("fulfils", x) for x in _list(data.get("fulfils"))]
+            elif entry.kind == "message-type":
+                keys = [("answered-with", _dict(data.get("answer")).get("message_type"))]
+            elif entry.kind == "decision":
+                keys = [("decision-setting", x) for x in _list(data.get("settings"))]
+            else:
+                keys = []
+            if entry.kind in PROCEDURE_KINDS + ("setting",):
+                keys.append(("decision", data.get("decision")))
+            for key in dict.fromkeys(k for k in keys if _hashable(k[1])):
+                self.entries.setdefault(key, []).append((order, entry))
+
+    def step_users(self, what: str, keys) -> list:
+        """(procedure entry, step) for every step that refers to any of keys, in order."""
+        found = {o: (entry, step) for k in keys for o, entry, step in self.steps.get((what, k), ())}
+        return [found[o] for o in sorted(found)]
+
+    def users(self, what: str, keys) -> list:
+        found = {o: entry for k in keys for o, entry in self.entries.get((what, k), ())}
+        return [found[o] for o in sorted(found)]
 
 
-def _uses_setting(sid):
-    def pred(entry, step):
-        return (sid in _list(step.get("settings")) or _dict(step.get("deadline")).get("setting") == sid
-                or _dict(step.get("escalation")).get("setting") == sid)
-    return pred
+def _hashable(value) -> bool:
+    return value is not None and (isinstance(value, str) or (
+        isinstance(value, tuple) and all(isinstance(v, str) for v in value)))
+
+
+def _uses(repo: Repository) -> _Uses:
+    cache = repo.__dict__.setdefault("_diff_index", {})
+    if "uses" not in cache:
+        cache["uses"] = _Uses(repo)
+    return cache["uses"]
 
 
 def impact(doc: DocChange, comparison: Comparison) -> list:
@@ -48,30 +88,29 @@ def impact(doc: DocChange, comparison: Comparison) -> list:
     what changed: procedures, steps, obligations, decisions."""
     head, base = comparison.head, comparison.base
     repo = head if doc.after is not None else base
+    uses = _uses(repo)
     out: list = []
     kind, did = doc.kind, doc.id
-    ids = {did} | ({doc.old_id} if doc.old_id else set())
+    ids = [did] + ([doc.old_id] if doc.old_id else [])
 
     if kind == "message-type":
-        for entry, step in _step_users(repo, lambda e, s: s.get("message_type") in ids):
+        for entry, step in uses.step_users("message-type", ids):
             out.append(S("Steget ", q(step.get("title") or step.get("id"), 120), " i ", _procedure_label(entry),
                          " sender denne meldingstypen."))
-        for entry in _valid(repo):
-            if entry.kind == "message-type" and _dict(entry.data.get("answer")).get("message_type") in ids \
-                    and entry.id not in ids:
+        for entry in uses.users("answered-with", ids):
+            if entry.id not in ids:
                 out.append(S("Meldingstypen ", q(entry.data.get("name") or entry.id, 120), " besvares med denne."))
     elif kind == "setting":
-        users = _step_users(repo, _uses_setting(did))
+        users = uses.step_users("setting", [did])
         for entry, step in users:
             out.append(S("Steget ", q(step.get("title") or step.get("id"), 120), " i ", _procedure_label(entry),
                          " bruker innstillingen."))
         listed = {entry.file for entry, _ in users}
-        for entry in _valid(repo):
-            if entry.kind in PROCEDURE_KINDS and did in _list(entry.data.get("settings")) and entry.file not in listed:
+        for entry in uses.users("procedure-setting", [did]):
+            if entry.file not in listed:
                 out.append(S(_procedure_label(entry), " bruker innstillingen."))
-        for entry in _valid(repo):
-            if entry.kind == "decision" and did in _list(entry.data.get("settings")):
-                out.append(S("Vedtaket ", c(entry.id), " setter innstillingen."))
+        for entry in uses.users("decision-setting", [did]):
+            out.append(S("Vedtaket ", c(entry.id), " setter innstillingen."))
     elif kind in PROCEDURE_KINDS:
         graph = _graph(repo)
         node = (kind, did)
@@ -97,29 +136,24 @@ def impact(doc: DocChange, comparison: Comparison) -> list:
                 out.append(S("Prosedyren oppfyller forpliktelse ", join([ctx.obligation(o) for o in obligations]), "."))
         out.extend(_step_impact(doc, comparison))
     elif kind == "decision":
-        for entry in _valid(repo):
-            if entry.data.get("decision") in ids and entry.kind in PROCEDURE_KINDS + ("setting",):
-                label = _procedure_label(entry) if entry.kind in PROCEDURE_KINDS else S(
-                    "innstillingen ", q(entry.data.get("title") or entry.id, 120))
-                out.append(S(_capital(label), " viser til dette vedtaket."))
+        for entry in uses.users("decision", ids):
+            label = _procedure_label(entry) if entry.kind in PROCEDURE_KINDS else S(
+                "innstillingen ", q(entry.data.get("title") or entry.id, 120))
+            out.append(S(_capital(label), " viser til dette vedtaket."))
     elif kind == "party":
         role = (doc.after or doc.before).data.get("role")
         addresses = sorted({str(ch.path).split("[")[1].split("]")[0] for ch in doc.changes
                             if ch.code == "service_addresses" and "[" in ch.path})
         for address in addresses:
-            def uses(e, s, address=address):
-                return any(_dict(s.get(k)).get("party") == role and _dict(s.get(k)).get("address") == address
-                           for k in ("from", "to"))
-            for entry, step in _step_users(repo, uses):
+            for entry, step in uses.step_users("address", [(role, address)]):
                 out.append(S("Steget ", q(step.get("title") or step.get("id"), 120), " i ", _procedure_label(entry),
                              " bruker tjenesteadressen ", p(ADDRESS_NB.get(address, address)), "."))
     elif kind == "agreement":
         changed = sorted({ch.path.split("[")[1].split("]")[0] for ch in doc.changes
                           if ch.path.startswith("obligations[")})
         for oid in changed:
-            for entry in _valid(repo):
-                if entry.kind in PROCEDURE_KINDS and oid in _list(entry.data.get("fulfils")):
-                    out.append(S(_capital(_procedure_label(entry)), " oppfyller forpliktelse ", c(oid), "."))
+            for entry in uses.users("fulfils", [oid]):
+                out.append(S(_capital(_procedure_label(entry)), " oppfyller forpliktelse ", c(oid), "."))
     return [_capital(s) for s in dict.fromkeys(out)]
 
 
@@ -138,14 +172,15 @@ def _step_impact(doc: DocChange, comparison: Comparison) -> list:
                 changed.setdefault(path[len("steps["):].split("]")[0], set()).add(ch.code)
     out = []
     steps = [s for s in _list(doc.after.data.get("steps")) if isinstance(s, dict)]
+    titles: dict = {}  # step id -> title, the head's over the base's (as the scan read them)
+    for old in _list(doc.before.data.get("steps")) + steps:
+        if isinstance(old, dict) and _hashable(old.get("id")):
+            titles[old["id"]] = old.get("title") or old["id"]
     for sid in changed:
+        ref_title = titles.get(sid)
         for s in steps:
             if s.get("id") == sid:
                 continue
-            ref_title = None
-            for old in _list(doc.before.data.get("steps")) + steps:
-                if isinstance(old, dict) and old.get("id") == sid:
-                    ref_title = old.get("title") or sid
             if s.get("answers") == sid and changed[sid] & ANSWER_RELEVANT:
                 out.append(S("Svaret ", q(s.get("title") or s.get("id"), 120), " går til avsenderadressen i ",
                              q(ref_title, 120), "."))
