@@ -7,6 +7,7 @@ import json
 import re
 import unicodedata
 
+from ..model.blocks import blocks
 from ..model.repository import Entry
 from ..model.vocabulary import ADDRESS_NB
 from ..rules.graph import ProcedureGraph, build, deadline_nb
@@ -77,7 +78,10 @@ def _sequence(pg: ProcedureGraph, message_types: dict) -> str:
         lines.append("    end")
     everyone = [pid for members in boxes.values() for pid in members]
     span = f"{everyone[0]},{everyone[-1]}" if len(everyone) > 1 else (everyone[0] if everyone else "")
-    for sid in _ordered(pg):
+    if not span:  # no message, so no one to draw a note over: the steps as a flowchart
+        return _flowchart(pg)
+
+    def step_line(sid: str) -> str:
         step = pg.steps[sid][1]
         kind = step.get("type")
         if kind == "message" and isinstance(step.get("from"), dict) and isinstance(step.get("to"), dict):
@@ -86,19 +90,48 @@ def _sequence(pg: ProcedureGraph, message_types: dict) -> str:
             mtype = message_types.get(step.get("message_type"))
             name = (mtype.data.get("name") if mtype else None) or step.get("message_type") or step.get("title", sid)
             label = str(name) + (f" ({deadline_nb(step['deadline'])})" if step.get("deadline") else "")
-            label = _numbered(pg, sid, label)
             arrow = "-->>" if step.get("answers") else "->>"
-            lines.append(f"    {source}{arrow}{target}: {_text(label)}")
-        elif span:
-            prefix = {"decision": "Valg: ", "end": "Slutt: ", "start": "Start: "}.get(kind, "")
-            text = _numbered(pg, sid, prefix + step.get("title", sid))
-            if kind == "decision":
-                # The branches stay visible: each condition with the number of the step it leads to.
-                ways = [f"«{b.get('condition')}» → {pg.steps[b['next']][0] + 1}"
-                        for b in step.get("branches") or [] if isinstance(b, dict) and b.get("next") in pg.steps]
-                if ways:
-                    text += " – " + "; ".join(ways)
-            lines.append(f"    Note over {span}: {_text(text)}")
+            return f"{source}{arrow}{target}: {_text(_numbered(pg, sid, label))}"
+        prefix = {"decision": "Valg: ", "end": "Slutt: ", "start": "Start: "}.get(kind, "")
+        return f"Note over {span}: {_text(_numbered(pg, sid, prefix + step.get('title', sid)))}"
+
+    def jump_line(there: str, back: bool) -> str:
+        return f"Note over {span}: {'↻ Tilbake til' if back else '→ Videre til'} steg {pg.steps[there][0] + 1}"
+
+    items = blocks(pg)
+    # Mermaid cannot draw a block with nothing inside (its sections only labels): there each
+    # section says where it leads in a note of its own.
+    empty: set = set()
+    for i, item in enumerate(items):
+        if item[0] == "alt":
+            level, j = 0, i
+            for j in range(i, len(items)):
+                level += items[j][0] == "alt"
+                level -= items[j][0] == "end"
+                if level == 0:
+                    break
+            if not any(x[0] in ("step", "jump") for x in items[i:j]):
+                empty.update(range(i, j))
+    depth = 1
+    for i, item in enumerate(items):
+        kind = item[0]
+        if kind in ("else", "end"):
+            depth -= 1
+        pad = "    " * depth
+        if kind == "step":
+            lines.append(pad + step_line(item[1]))
+        elif kind == "jump":
+            lines.append(pad + jump_line(item[1], item[2]))
+        elif kind == "end":
+            lines.append(pad + "end")
+        else:  # a section of an alt block, labelled with its condition (and where it leads)
+            label = item[1] or "Ellers"
+            if item[2] and i not in empty:
+                label += f" {'↻ tilbake til' if item[3] else '→'} steg {pg.steps[item[2]][0] + 1}"
+            lines.append(f"{pad}{kind} {_text(label)}")
+            depth += 1
+            if item[2] and i in empty:
+                lines.append("    " * depth + jump_line(item[2], item[3]))
     return "\n".join(lines) + "\n"
 
 

@@ -177,10 +177,13 @@
         var on = figure.classList.toggle("sh-diagram--zoomed");
         Array.prototype.forEach.call(figure.querySelectorAll(".sh-diagram__svg svg"), function (svg) {
           if (on) {
+            // Its own size: one unit of the drawing is one CSS pixel, so the text is drawn at
+            // mermaid's font size (16 px) whatever the screen.
             svg.setAttribute("data-sh-max", svg.style.maxWidth || "");
-            var natural = parseFloat(svg.style.maxWidth) || svg.getBoundingClientRect().width * 2;
+            var box = svg.viewBox && svg.viewBox.baseVal;
+            var natural = (box && box.width) || parseFloat(svg.style.maxWidth) || svg.getBoundingClientRect().width * 2;
             svg.style.maxWidth = "none";
-            svg.style.width = Math.max(natural, 896) + "px";
+            svg.style.width = natural + "px";
           } else {
             svg.style.maxWidth = svg.getAttribute("data-sh-max") || "";
             svg.style.width = "";
