@@ -3,46 +3,23 @@ routine) and Graphviz DOT. The site and `samhandling graph` print the same outpu
 
 from __future__ import annotations
 
-import json
 import re
-import unicodedata
 
 from ..model.blocks import blocks
+from ..model.mermaid import node_id as _node_id
+from ..model.mermaid import plain as _plain
+from ..model.mermaid import text as _text
+from ..model.mermaid import title as _title
 from ..model.repository import Entry
 from ..model.vocabulary import ADDRESS_NB
 from ..rules.graph import ProcedureGraph, build, deadline_nb
 
 PARTY_NB = {"municipality": "Kommunen", "health-trust": "UNN"}
-_UNSAFE = re.compile(r"[\"<>#;%`{}\[\]|\\]")
-
-
-def _plain(value) -> str:
-    """One line of text without control, format (bidi overrides) or separator characters."""
-    text = "".join(c for c in str(value or "") if unicodedata.category(c) not in ("Cc", "Cf", "Zl", "Zp")
-                   or c in "\t\n")
-    return " ".join(text.split())
-
-
-def _text(value) -> str:
-    """Text for inside a quoted mermaid label: no markup, no quote, no line break."""
-    return _UNSAFE.sub(lambda m: f"#{ord(m.group())};", _plain(value))
-
-
-def _title(value) -> str:
-    """A diagram title for mermaid's YAML front matter: a quoted string. Mermaid strips
-    anything that looks like a tag from it and decodes no entity codes there, so angle
-    brackets become the look-alikes ‹ and ›."""
-    text = _plain(value).replace("<", "‹").replace(">", "›")
-    return json.dumps(text, ensure_ascii=False)
 
 
 def _numbered(pg: ProcedureGraph, sid: str, text: str) -> str:
     """A step's label with its number, the same as in the step table on the site."""
     return f"{pg.steps[sid][0] + 1}. {text}"
-
-
-def _node_id(sid: str) -> str:
-    return "s_" + re.sub(r"[^a-z0-9]", "_", sid)
 
 
 def mermaid(entry: Entry, message_types: dict) -> str:
