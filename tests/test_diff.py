@@ -3,8 +3,8 @@
 The scenarios (tests/scenarios.py) are committed on branches of one real git repository;
 their reports are compared with golden files in tests/golden/diff/ (`UPDATE_GOLDEN=1 pytest
 tests/test_diff.py` rewrites them after a deliberate change; read the diff before committing).
-The diagrams come from checks.diagram and are tested there: in the golden files their body is
-replaced by a placeholder, and a separate test checks that the report carries them unchanged.
+In the golden files a diagram's body is replaced by a placeholder (only the lines that mark the
+changed steps stay); tests/test_changereport_board.py has golden reports with whole diagrams.
 """
 
 import contextlib
@@ -20,7 +20,6 @@ import scenarios
 from checks.model import gitsource
 from checks.review import changereport, diff
 from checks.cli import main
-from checks.site.diagram import mermaid
 from checks.model.repository import load_repository
 from conftest import ROOT
 from gitrepos import FIXTURE, TODAY, Repo, golden, make_repo
@@ -65,7 +64,7 @@ def without_diagrams(text: str) -> str:
     """Keep only the lines the change report adds to a diagram (the marks on changed steps)."""
     def keep(match):
         own = [line for line in match.group(2).splitlines() if line.lstrip().startswith(("classDef ", "class "))]
-        return "\n".join([match.group(1) + "mermaid", "    %% diagram fra checks.diagram", *own, match.group(1)])
+        return "\n".join([match.group(1) + "mermaid", "    %% diagram", *own, match.group(1)])
     return _MERMAID.sub(keep, text)
 
 
@@ -81,24 +80,22 @@ def test_json_report_matches_golden(history, name):
     golden(f"diff/{name}.json", report(repo, *revisions[name], fmt="json"))
 
 
-def test_the_report_carries_the_diagrams_of_both_sides_unchanged(history):
+def test_the_report_draws_the_changed_procedure_after_the_change(history):
+    """One flowchart of the head, with the changed step highlighted (its new deadline in the label);
+    tests/test_changereport_board.py tests the diagrams in detail, with golden files."""
     repo, revisions = history
     text = report(repo, *revisions["frist-endret"])
-    base = gitsource.load_revision(repo.path, "main").repo
-    head = gitsource.load_revision(repo.path, "frist-endret").repo
-    blocks = [m.group(2) for m in _MERMAID.finditer(text)]
-    expected = [mermaid(next(e for e in side.entries if e.id == "kjede"),
-                        {e.id: e for e in side.of("message-type")}) for side in (base, head)]
-    assert blocks == expected
-    assert "innen 12 timer" in blocks[0] and "innen 6 timer" in blocks[1]
+    [block] = [m.group(2) for m in _MERMAID.finditer(text)]
+    assert "flowchart TD" in block and "innen 6 timer" in block and "innen 12 timer" not in block
+    assert re.search(r"^    class \S+ endret$", block, re.M)
 
 
 def test_changed_routine_steps_are_marked_in_its_flowchart(history):
     repo, revisions = history
     text = report(repo, *revisions["steg-lagt-til"])
-    after = [m.group(2) for m in _MERMAID.finditer(text)][1]
-    assert "class s_varsle,s_rett_opp endret" in after or "class s_rett_opp,s_varsle endret" in after
-    assert "Endrede steg har tykk, stiplet ramme." in text
+    [after] = [m.group(2) for m in _MERMAID.finditer(text)]
+    assert "class s_varsle ny" in after and "class s_rett_opp endret" in after
+    assert "Endrede steg er gule med tykk, stiplet ramme" in text
 
 
 def test_formatting_comments_and_key_order_are_not_content(history):

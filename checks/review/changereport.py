@@ -16,14 +16,16 @@ from ..model.findings import ERROR, SEVERITY_NB, Finding
 from ..model.masking import dumps
 from ..model.gitsource import Side, describe
 from ..model.vocabulary import PROCEDURE_KINDS, STATUS_NB
-from ..site.diagram import _node_id, mermaid
 from .changes import SECTION, SECTION_NB, Comparison, DocChange
+from .flowchart import change_diagram
+from .parties import Merger, Party, affected, affected_all, mergers
 from .sentence import c, flat, md_escape, md_inline
 from .verdict import Verdict
 
 FORMAT_VERSION = 1
 # In a diagram, the characters a line may not hold: other control characters, bidi overrides.
 _CONTROL = re.compile("[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+KIND_WHOLE_NB = {"chain": "kjeden", "routine": "rutinen"}
 LIST_LIMIT = 30
 KIND_HEADING = {"chain": "Meldingskjede", "routine": "Rutine", "setting": "Innstilling", "decision": "Vedtak",
                 "message-type": "Meldingstype", "agreement": "Avtalen", "party": "Part", "situation": "Situasjon",
@@ -171,35 +173,42 @@ def cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _diagram(doc: DocChange, side: str, comparison: Comparison) -> str | None:
-    entry = doc.before if side == "before" else doc.after
-    repo = comparison.base if side == "before" else comparison.head
-    if entry is None or entry.kind not in PROCEDURE_KINDS:
-        return None
-    if not entry.valid:
-        return "_Diagrammet kan ikke tegnes fordi dokumentet har feil (se Funn)._"
-    types = {e.id: e for e in repo.of("message-type")}
-    body = _CONTROL.sub("", mermaid(entry, types).replace("\r", ""))
-    marked = _marked_steps(doc, side)
-    if entry.kind == "routine" and marked:
-        body += "    classDef endret stroke-width:4px,stroke-dasharray:6 3\n"
-        body += f"    class {','.join(_node_id(s) for s in marked)} endret\n"
+def _mermaid(body: str) -> str:
+    body = _CONTROL.sub("", body.replace("\r", ""))
     fence = _fence(body)
     return f"{fence}mermaid\n{body}{fence}"
 
 
-def _marked_steps(doc: DocChange, side: str) -> list[str]:
-    entry = doc.before if side == "before" else doc.after
-    if doc.status not in ("changed", "renamed") or entry is None or not entry.valid:
+def _diagram(doc: DocChange, comparison: Comparison) -> list[str]:
+    """The procedure's flowchart with the changed steps highlighted and the removed ones named;
+    a new procedure's whole flowchart, folded; nothing for a removed one (it is listed above)."""
+    if doc.kind not in PROCEDURE_KINDS or doc.after is None:
         return []
-    present = {s.get("id") for s in entry.data.get("steps", []) or [] if isinstance(s, dict)}
-    out = []
-    for ch in doc.changes:
-        if ch.path.startswith("steps["):
-            sid = ch.path[len("steps["):].split("]")[0]
-            if sid in present and sid not in out:
-                out.append(sid)
-    return out
+    if not doc.after.valid:
+        return ["_Diagrammet kan ikke tegnes fordi dokumentet har feil (se Funn)._", ""]
+    types = {e.id: e for e in comparison.head.of("message-type")}
+    before = doc.before if doc.status in ("changed", "renamed") else None
+    drawn = change_diagram(before, doc.after, types)
+    if drawn is None:
+        return []
+    if before is None:
+        return ["<details><summary>Diagram</summary>", "", _mermaid(drawn.body), "", "</details>", ""]
+    lines = ["**Diagram etter endringen** (endrede steg uthevet):", "", _mermaid(drawn.body), ""]
+    if drawn.legend:
+        lines += [drawn.legend, ""]
+    if drawn.removed:
+        gone = [f"{n}. «{md_inline(title, 120)}» ({c(sid).md()})" for n, title, sid in drawn.removed]
+        lines += ["Fjernet: " + "; ".join(gone) + ".", ""]
+    if drawn.shown < drawn.total:
+        whole = KIND_WHOLE_NB.get(doc.kind, "prosedyren")
+        lines += [f"{cap(whole)} har {drawn.total} steg. For at diagrammet skal være lesbart, viser det bare de "
+                  f"endrede stegene og naboene deres ({drawn.shown} steg). Hele {whole} står i forhåndsvisningen av "
+                  "nettstedet.", ""]
+    return lines
+
+
+def _affected_line(doc: DocChange, comparison: Comparison) -> str:
+    return f"Berører: {affected(doc, comparison).sentence().md()}."
 
 
 def _document(doc: DocChange, comparison: Comparison) -> list[str]:
@@ -207,7 +216,7 @@ def _document(doc: DocChange, comparison: Comparison) -> list[str]:
     ident = c(doc.id).md() if doc.id else ""
     old = f" (før {c(doc.old_id).md()})" if doc.old_id else ""
     lines = [f"#### {KIND_HEADING.get(doc.kind, doc.kind)} «{title}» {ident}{old}: {STATUS_WORD[doc.status]}", "",
-             _meta(doc), ""]
+             _meta(doc), "", _affected_line(doc, comparison), ""]
     for ch in doc.changes:
         if ch.code in META_CODES:
             continue  # shown in the line above
@@ -218,17 +227,31 @@ def _document(doc: DocChange, comparison: Comparison) -> list[str]:
         lines += ["**Berører også:**", ""]
         lines += _limited([f"- {s.md()}" for s in doc.impact])
         lines.append("")
-    before, after = _diagram(doc, "before", comparison), _diagram(doc, "after", comparison)
-    if before or after:
-        label = {"added": "Diagram", "removed": "Diagram før endringen"}.get(doc.status, "Diagram før og etter")
-        lines += [f"<details><summary>{label}</summary>", ""]
-        if before and after:
-            lines += ["**Før:**", "", before, "", "**Etter:**", "", after, ""]
-            if doc.kind == "routine" and _marked_steps(doc, "after"):
-                lines += ["Endrede steg har tykk, stiplet ramme.", ""]
-        else:
-            lines += [before or after, ""]
-        lines += ["</details>", ""]
+    lines += _diagram(doc, comparison)
+    return lines
+
+
+def _merger(merger: Merger, comparison: Comparison) -> list[str]:
+    """A kommune merger as one change: who merges into whom, then what differs in the new
+    kommune's file from the one it was made from (if it was renamed from one of them)."""
+    into = merger.into
+    files = [e.file for e in merger.merged]
+    lines = [f"#### Kommunesammenslåing: {merger.sentence().md()}", "",
+             "Fil " + " og ".join(md_message(f"`{f}`") for f in files) + " → " + md_message(f"`{into.after.file}`"),
+             "", "Berører: " + merger.parties_sentence().md() + ".", ""]
+    olds = " og ".join(Party.of(e).s().md() for e in merger.merged)
+    numbers = " og ".join(md_inline(Party.of(e).number or e.id, 20) for e in merger.merged)
+    lines.append(f"- {olds} er ikke lenger parter i avtalen; {merger.into_party.s().md()} blir part og har "
+                 f"{numbers} som tidligere kommunenummer.")
+    if into.status == "renamed":
+        source = next((e for e in merger.merged if e.id == into.old_id), None)
+        rest = [ch for ch in into.changes if ch.code not in ("renamed", "municipality_number", "previous_numbers.added",
+                                                              "previous_numbers.removed", "previous_numbers.changed")]
+        if source is not None and rest:
+            lines.append(f"- Opplysningene til {merger.into_party.s().md()} bygger på filen til "
+                         f"{Party.of(source).s().md()}; dette er endret:")
+            lines += [f"  - {ch.sentence.md()}" for ch in rest]
+    lines.append("")
     return lines
 
 
@@ -253,19 +276,27 @@ def markdown(comparison: Comparison, base: Side, head: Side, base_findings: list
     decide = _to_decide(comparison)
     if decide:
         lines += ["", "Versjonene saken gjelder:", ""] + [f"- {line}" for line in decide]
+    if not comparison.empty:
+        lines += ["", f"**Berørte parter:** {cap(affected_all(comparison).summary().md())}."]
     broken = sorted({f.rule for f in head_findings if f.rule.startswith("governance.") and f.severity == ERROR})
     if broken:
         count = sum(1 for f in head_findings if f.rule.startswith("governance.") and f.severity == ERROR)
         lines += ["", f"Endringen bryter reglene for vedtaksprosessen: {count} feil ("
                   + ", ".join(f"`{r}`" for r in broken) + "); se Funn. `samhandling explain REGEL` forklarer reglene."]
     lines.append("")
+    merged = mergers(comparison)
+    in_merger = {id(d) for m in merged for d in [m.into, *m.removed]}
     for index, name in enumerate(SECTION_NB):
         docs = [d for d in comparison.docs if SECTION.get(d.kind) == index]
         if not docs:
             continue
         lines += [f"### {name}", ""]
+        if docs[0].kind == "party":
+            for merger in merged:
+                lines += _merger(merger, comparison)
         for doc in docs:
-            lines += _document(doc, comparison)
+            if id(doc) not in in_merger:
+                lines += _document(doc, comparison)
     lines += _findings_section(base, head, base_findings, head_findings)
     return "\n".join(lines).rstrip("\n") + "\n"
 
@@ -347,7 +378,10 @@ def as_json(comparison: Comparison, base: Side, head: Side, base_findings: list,
         "base": describe(base),
         "head": describe(head),
         "changed": not comparison.empty,
-        "documents": [d.as_dict() for d in comparison.docs],
+        "documents": [{**d.as_dict(), "affected_parties": affected(d, comparison).as_dict()}
+                      for d in comparison.docs],
+        "affected_parties": affected_all(comparison).as_dict(),
+        "mergers": [{"into": m.into.after.id, "merged": [e.id for e in m.merged]} for m in mergers(comparison)],
         "checks_changed": list(checks_changed or []),
         "requires_decision": verdict.required,
         "reasons": [r.text() for r in verdict.reasons],

@@ -8,6 +8,7 @@ from ..model.repository import Entry
 from ..model.vocabulary import PROCEDURE_KINDS, STATUS_NB
 from .changes import Comparison, MEDIUM
 from .context import _list
+from .parties import mergers
 from .sentence import c, join, p, q, S
 
 
@@ -110,26 +111,24 @@ def _party_name_s(entry: Entry) -> S:
 
 def _party_reasons(comparison: Comparison) -> list:
     """A party added, removed or renumbered changes whom the agreement binds; a merger is
-    recognised from the new kommune's `previous_numbers`."""
-    added = [d for d in comparison.of("party") if d.status in ("added", "renamed") and d.after]
-    removed = {d.before.id: d.before for d in comparison.of("party") if d.status == "removed" and d.before}
-    old_of = {d.old_id: d.before for d in added if d.status == "renamed" and d.old_id and d.before}
-    out, explained = [], set()
-    for doc in added:
-        previous = [n for n in _list(doc.after.data.get("previous_numbers")) if isinstance(n, str)]
-        merged = [n for n in previous if n in removed or n in old_of]
-        if merged:
-            explained |= set(merged)
-            olds = join([_party_name_s(removed.get(n) or old_of[n]) for n in merged])
-            out.append(S("Kommunesammenslåing: ", olds, " blir ", _party_name_s(doc.after),
-                         " (kjent igjen på tidligere kommunenummer). Det endrer hvem avtalen binder."))
-        elif doc.status == "renamed":
+    recognised from the new kommune's `previous_numbers` (`parties.mergers`)."""
+    out, explained, merged_into = [], set(), set()
+    for merger in mergers(comparison):
+        explained |= {e.id for e in merger.merged}
+        merged_into.add(id(merger.into))
+        out.append(S("Kommunesammenslåing: ", join([_party_name_s(e) for e in merger.merged]), " blir ",
+                     _party_name_s(merger.into.after), " (kjent igjen på tidligere kommunenummer). Det endrer hvem "
+                     "avtalen binder."))
+    for doc in comparison.of("party"):
+        if id(doc) in merged_into or doc.after is None or doc.status not in ("added", "renamed"):
+            continue
+        if doc.status == "renamed":
             explained.add(doc.old_id)
             out.append(S("Parten ", c(doc.old_id), " får nytt nummer ", _party_name_s(doc.after),
                          ". Det endrer hvem avtalen binder."))
         else:
             out.append(S(_party_name_s(doc.after), " blir part i avtalen. Det endrer hvem avtalen binder."))
-    for number, entry in removed.items():
-        if number not in explained:
-            out.append(S(_party_name_s(entry), " er ikke lenger part i avtalen. Det endrer hvem avtalen binder."))
+    for doc in comparison.of("party"):
+        if doc.status == "removed" and doc.before is not None and doc.before.id not in explained:
+            out.append(S(_party_name_s(doc.before), " er ikke lenger part i avtalen. Det endrer hvem avtalen binder."))
     return out
