@@ -77,7 +77,8 @@ def test_workflows_are_least_privilege_and_pinned(path):
         assert isinstance(job.get("timeout-minutes"), int), name
         granted = job.get("permissions", {})
         writes = {k for k, v in granted.items() if v == "write"}
-        assert writes <= {"security-events", "pages", "id-token"}, (name, writes)
+        assert writes <= {"security-events", "pages", "id-token"} | ({"pull-requests"} if name == "kommentar" else set()), \
+            (name, writes)
         for step in steps(job):
             if "uses" in step:
                 assert PINNED.match(step["uses"]), step["uses"]
@@ -121,7 +122,7 @@ def test_pull_request_workflow_has_the_required_jobs():
     upload = next(s for s in steps(site) if s.get("uses", "").startswith("actions/upload-artifact@"))
     assert upload["with"]["path"] == "site/"
     for name, job in jobs.items():
-        assert "permissions" not in job or name == "kodeskanning", name
+        assert "permissions" not in job or name in ("kodeskanning", "kommentar"), name
 
 
 def test_main_workflow_publishes_the_site():
@@ -219,3 +220,31 @@ def test_the_hook_runs_as_pre_commit_runs_it(case, code):
     result = subprocess.run(command, cwd=CASES / case, capture_output=True, text=True, timeout=120,
                             env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", "PYTHONPATH": str(ROOT)})
     assert result.returncode == code, result.stdout + result.stderr
+
+
+def test_the_change_report_is_one_pull_request_comment_from_the_base_code():
+    """scripts/pr-comment.py (tests/test_changereport_board.py runs it) posts the report once and
+    updates it; the job that may write to the pull request runs no code from the pull request
+    and is skipped for a fork, whose token cannot write."""
+    jobs = workflow("pull-request.yml")["jobs"]
+    job = jobs["kommentar"]
+    assert job["permissions"] == {"contents": "read", "pull-requests": "write"}
+    assert "head.repo.full_name == github.repository" in job["if"] and "always()" in job["if"]
+    assert set(job["needs"]) == {"sjekk", "nettsted"}
+    checkout = next(s for s in steps(job) if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["ref"] == "${{ github.event.pull_request.base.sha }}"
+    assert "make " not in runs(job) and ".venv" not in runs(job)  # nothing of the pull request is installed or run
+    download = next(s for s in steps(job) if s.get("uses", "").startswith("actions/download-artifact@"))
+    assert download["with"]["name"] == "endringsrapport" and download["continue-on-error"] is True
+    post = next(s for s in steps(job) if "pr-comment.py post" in s.get("run", ""))
+    assert post["env"]["GH_TOKEN"] == "${{ github.token }}"
+    assert post["env"]["RUN_URL"] == "${{ github.server_url }}/${{ github.repository }}/actions/runs/${{ github.run_id }}"
+    assert post["env"]["SITE_URL"] == "${{ needs.nettsted.outputs.url }}"
+    assert "pr-comment.py body" in post["run"] and '--run-url "$RUN_URL"' in post["run"]
+    # the preview's download link comes from the upload step of the site job
+    site = jobs["nettsted"]
+    upload = next(s for s in steps(site) if s.get("uses", "").startswith("actions/upload-artifact@"))
+    assert site["outputs"]["url"] == f"${{{{ steps.{upload['id']}.outputs.artifact-url }}}}"
+    # the report the comment carries is the artifact the check job uploads
+    check_upload = next(s for s in steps(jobs["sjekk"]) if s.get("uses", "").startswith("actions/upload-artifact@"))
+    assert check_upload["with"]["name"] == "endringsrapport" and "endringsrapport.md" in check_upload["with"]["path"]
