@@ -104,45 +104,11 @@ class Site:
 # -- the renderer ----------------------------------------------------------------------------
 
 
-class _Renderer:
+class _Renderer(viewmodel.Index):
     def __init__(self, repo: Repository, findings: list[Finding], last_changed: dict | None = None,
                  history: list | None = None):
-        self.repo = repo
-        self.findings = sorted(findings)
-        self.agreement = repo.agreement
-        self.body = "OSO"
-        if self.agreement is not None:
-            self.body = (self.agreement.data.get("approving_body") or {}).get("short_name") or "OSO"
-        self.chains = sorted(repo.of("chain"), key=lambda e: e.id)
-        self.routines = sorted(repo.of("routine"), key=lambda e: (
-            CATEGORY_ORDER.index(e.data.get("category")) if e.data.get("category") in CATEGORY_ORDER
-            else len(CATEGORY_ORDER), e.id))
-        self.procedures = self.chains + self.routines
-        self.message_types = {e.id: e for e in sorted(repo.of("message-type"), key=lambda e: e.id)}
-        self.settings = {e.id: e for e in sorted(repo.of("setting"), key=lambda e: e.id)}
-        self.decisions = {e.id: e for e in sorted(repo.of("decision"), key=lambda e: e.id)}
-        self.routine_ids = {e.id: e for e in self.routines}
-        self.parties = sorted(repo.of("party"), key=lambda e: (
-            0 if e.data.get("role") == "health-trust" else 1,
-            sort_key_nb(e.data.get("short_name") or e.data.get("name") or e.id)))
-        self.obligations = [o for o in (self.agreement.data.get("obligations", []) if self.agreement else [])
-                            if isinstance(o, dict)]
-        self.obligation_by_id = {o.get("id"): o for o in self.obligations}
-        self.coverage = coverage_matrix(repo)
-        self.required_fields = required_party_fields(repo)
-        self.graphs = {e.id: build(e) for e in self.procedures}
-        self.uses = self._reverse_index()
-        self.last_changed = dict(last_changed or {})
-        self.history = list(history or [])
+        super().__init__(repo, findings, last_changed, history)
         self.views = viewmodel.Views(self)
-
-    # -- helpers --------------------------------------------------------------------------
-
-    procedure_path = staticmethod(procedure_page)
-
-    def link(self, here: str, target: str, anchor: str | None = None) -> str:
-        rel = posixpath.relpath(target, posixpath.dirname(here) or ".")
-        return rel + (f"#{anchor}" if anchor else "")
 
     def a(self, here: str, target: str, text: str, anchor: str | None = None) -> str:
         """A Markdown link; `text` is Markdown already."""
@@ -172,42 +138,6 @@ class _Renderer:
 
     def obligation_link(self, here: str, oid: str) -> str:
         return self.a(here, AGREEMENT, esc(oid), obligation_anchor(oid))
-
-    def party_name(self, party: Entry) -> str:
-        return party.data.get("short_name") or party.data.get("name") or party.id
-
-    def findings_for(self, file: str) -> list[Finding]:
-        return [f for f in self.findings if f.file == file]
-
-    def _reverse_index(self) -> dict:
-        """What refers to message types, settings and routines: (kind, id) -> [(entry, step id|None, how)]."""
-        uses: dict = {}
-
-        def add(key, entry, sid, how):
-            uses.setdefault(key, []).append((entry, sid, how))
-
-        for entry in self.procedures:
-            for sid in entry.data.get("settings", []) or []:
-                add(("setting", sid), entry, None, "settings")
-            for step in entry.data.get("steps", []) or []:
-                sid = step.get("id")
-                if step.get("message_type"):
-                    add(("message-type", step["message_type"]), entry, sid, "message")
-                for key in ("apprec", "misdirected"):
-                    target = (step.get("on_failure") or {}).get(key)
-                    if target:
-                        add(("routine", target), entry, sid, key)
-                if step.get("procedure"):
-                    add(("routine", step["procedure"]), entry, sid, "subprocess")
-                for setting in step.get("settings", []) or []:
-                    add(("setting", setting), entry, sid, "settings")
-                for holder, how in ((step.get("deadline") or {}, "deadline"), (step.get("escalation") or {}, "escalation")):
-                    if holder.get("setting"):
-                        add(("setting", holder["setting"]), entry, sid, how)
-        for decision in self.decisions.values():
-            for sid in decision.data.get("settings", []) or []:
-                add(("setting", sid), decision, None, "decision")
-        return uses
 
     def procedure_settings(self, entry: Entry) -> list[str]:
         """Every setting a procedure uses, in first-use order."""
@@ -286,100 +216,6 @@ class _Renderer:
 
     def facts(self, rows: list[tuple[str, str]]) -> list[str]:
         return table(["Opplysning", "Verdi"], [[label, value] for label, value in rows if value])
-
-    # -- front page -----------------------------------------------------------------------
-
-    def page_status(self) -> str:
-        """OSO's overview: every procedure with its status and decision, coverage, the
-        parties' data and the checks."""
-        here = STATUS
-        adopted = [e for e in self.procedures if e.data.get("status") == "adopted"]
-        out = ["# Status for prosedyrene", ""]
-        out += [
-            "Her står standardprosedyrene for elektronisk samhandling mellom kommunene i UNNs område "
-            "og Universitetssykehuset Nord-Norge HF (UNN), slik tjenesteavtalen om IKT krever: "
-            "meldingskjeden ved innleggelse og utskrivning og rutinene for nedetid, manuell reserve, "
-            "avvik, feilsendte meldinger, hastedialog, nye meldingstyper, video og tilgang på tvers. "
-            f"Prosedyrene er like for alle kommunene og UNN og vedtas av {esc(self.body)}.",
-            "",
-        ]
-        if not adopted:
-            out += ['<div class="sh-status sh-status--draft" data-status="none-adopted" role="note" '
-                    'aria-label="Status">',
-                    '<p class="sh-status__label">Ingenting er vedtatt ennå</p>',
-                    f"<p>Ingen av prosedyrene er vedtatt av {h(self.body)}. Alle er utkast eller til "
-                    "behandling, og ingen av dem gjelder ennå.</p>",
-                    "</div>", ""]
-        out += [
-            "## Slik leser du sidene {#slik-leser-du-sidene}",
-            "",
-            "- Hver prosedyre begynner med **status**. Bare en prosedyre med status "
-            f"{status_badge('adopted')} gjelder. {status_badge('draft')} og {status_badge('submitted')} "
-            f"er forslag som {esc(self.body)} ikke har vedtatt, og {status_badge('repealed')} gjelder ikke lenger.",
-            "- Diagrammet på hver prosedyreside viser de samme stegene som tabellen under det. "
-            "Tabellen og stegbeskrivelsene er det fullstendige innholdet.",
-            f"- {UNCONFIRMED} betyr at kildene ikke bekrefter opplysningen. Den står der fordi den er "
-            "vanlig praksis eller det beste som er kjent, men må kontrolleres.",
-            f"- {MISSING} betyr at en part ikke har registrert en opplysning avtalen krever.",
-            f"- {self.a(here, PRINT, 'Utskriftsversjonen')} samler alle prosedyrene og kontaktpunktene "
-            "på én side til bruk når systemene står.",
-            "",
-            "## Prosedyrene {#prosedyrene}",
-            "",
-        ]
-        rows = []
-        for entry in self.procedures:
-            data = entry.data
-            decision = self.decisions.get(data.get("decision"))
-            rows.append([
-                self.a(here, procedure_page(entry), esc(data.get("title") or entry.id)),
-                "meldingskjede" if entry.kind == "chain" else esc(CATEGORY_NB.get(data.get("category"), "rutine")),
-                esc(data.get("version")),
-                status_badge(data.get("status")),
-                self.a(here, DECISIONS, esc(decision.data.get("case_number")), decision_anchor(decision.id))
-                if decision else "ingen",
-            ])
-        out += table(["Prosedyre", "Type", "Versjon", "Status", "Vedtak"], rows)
-        counts = {s: sum(1 for e in self.procedures if e.data.get("status") == s) for s in STATUS_TITLE}
-        out += [f"{len(self.procedures)} prosedyrer: " + ", ".join(
-            f"{n} {STATUS_NB[s]}" for s, n in counts.items() if n) + ".", ""]
-        out += self.coverage_summary(here)
-        out += ["## Partenes opplysninger {#partenes-opplysninger}", "",
-                "Opplysningene avtalen krever at hver part registrerer. Detaljene står på "
-                + self.a(here, PARTIES, "sidene for partene") + ".", ""]
-        out += self.party_matrix(here)
-        warnings = [f for f in self.findings if f.severity == "warning"]
-        errors = [f for f in self.findings if f.severity == "error"]
-        out += ["## Sjekkene {#sjekkene}", ""]
-        if errors or warnings:
-            out += [f"Sjekkene fant {len(errors)} feil og {len(warnings)} advarsler. "
-                    + self.a(here, FINDINGS, "Se alle funn") + ".", ""]
-        else:
-            out += ["Sjekkene fant ingen feil eller advarsler.", ""]
-        return "\n".join(out)
-
-    def coverage_summary(self, here: str) -> list[str]:
-        states = self.coverage_states()
-        uncovered = [o for o in self.obligations if states[o.get("id")][0] == "uncovered"]
-        draft_only = [o for o in self.obligations if states[o.get("id")][0] == "draft-only"]
-        covered = [o for o in self.obligations if states[o.get("id")][0] == "adopted"]
-        needs = [o for o in self.obligations if o.get("evidence") in ("procedure", "plan")]
-        out = ["## Dekning av avtalen {#dekning}", "",
-               f"Av {len(needs)} forpliktelser som skal oppfylles av en prosedyre eller plan, er "
-               f"{len(covered)} dekket av en vedtatt prosedyre, {len(draft_only)} bare av utkast og "
-               f"{len(uncovered)} ikke dekket. "
-               + self.a(here, AGREEMENT, "Se dekningen punkt for punkt", "dekning") + ".", ""]
-        return out
-
-    def party_matrix(self, here: str) -> list[str]:
-        header = ["Part"] + [PARTY_FIELD_NB.get(f, f)[:1].upper() + PARTY_FIELD_NB.get(f, f)[1:]
-                             for f in self.required_fields]
-        rows = []
-        for party in self.parties:
-            missing = set(missing_party_data(self.repo, party, self.required_fields))
-            rows.append([self.a(here, party_page(party.id), esc(self.party_name(party)))]
-                        + [MISSING if f in missing else "registrert" for f in self.required_fields])
-        return table(header, rows) if rows else ["Ingen parter er registrert.", ""]
 
     # -- procedures -----------------------------------------------------------------------
 
@@ -529,35 +365,6 @@ class _Renderer:
             text += " " + mark_badge(mark)
         return text
 
-    def steps_table(self, here: str, entry: Entry, pg) -> list[str]:
-        out = ["## Steg {#steg}", ""]
-        rows = []
-        for sid, (index, step) in sorted(pg.steps.items(), key=lambda item: item[1][0]):
-            title = f"[{esc(step.get('title') or sid)}](#{step_anchor(sid)})"
-            if step.get("unconfirmed"):
-                title += " " + UNCONFIRMED
-            kind = esc(STEP_NB.get(step.get("type"), step.get("type")))
-            if entry.kind == "chain":
-                if step.get("type") == "message":
-                    who = (f"{self.mtype_link(here, step.get('message_type'))}{fact_badge(step, 'message_type')} fra "
-                           f"{self.endpoint(step.get('from'))}{fact_badge(step, 'from')} "
-                           f"til {self.endpoint(step.get('to'))}{fact_badge(step, 'to')}")
-                else:
-                    who = self.who(entry, step)
-                rows.append([str(index + 1), title, kind, who, self.deadline_text(here, entry, step.get("deadline"), step),
-                             self.next_cell(here, entry, step)])
-            else:
-                who = self.who(entry, step)
-                if step.get("type") == "subprocess" and step.get("procedure") in self.routine_ids:
-                    who = (who + "<br>" if who else "") + "følg " + self.proc_link(
-                        here, self.routine_ids[step["procedure"]], with_status=False)
-                rows.append([str(index + 1), title, kind, who, self.next_cell(here, entry, step)])
-        if entry.kind == "chain":
-            out += table(["Nr.", "Steg", "Type", "Utføres av, eller melding og adressering", "Frist", "Neste"], rows)
-        else:
-            out += table(["Nr.", "Steg", "Type", "Utføres av", "Neste"], rows)
-        return out
-
     def addressing_section(self, here: str, entry: Entry, pg) -> list[str]:
         pathways = entry.data.get("pathways") or []
         if not pathways:
@@ -655,99 +462,6 @@ class _Renderer:
         out += table(["Innstilling", "Verdi", "Status"], rows)
         return out
 
-    def steps_detail(self, here: str, entry: Entry, pg) -> list[str]:
-        out = ["## Stegene i detalj {#stegene-i-detalj}", ""]
-        for sid, (index, step) in sorted(pg.steps.items(), key=lambda item: item[1][0]):
-            out += [f"### {index + 1}. {esc(step.get('title') or sid)} {{#{step_anchor(sid)}}}", ""]
-            out += paragraphs(step.get("description"))
-            items = [f"Type: {esc(STEP_NB.get(step.get('type'), step.get('type')))}"]
-            if step.get("actor"):
-                items.append(f"Utføres av: {self.who(entry, step)}")
-            if step.get("type") == "message":
-                mtype = self.message_types.get(step.get("message_type"))
-                line = f"Melding: {self.mtype_link(here, step.get('message_type'))}"
-                if mtype:
-                    line += f" ({esc(mtype.data.get('standard'))}, versjon {esc(mtype.data.get('version'))})"
-                items.append(line + fact_badge(step, "message_type"))
-                items.append(f"Fra: {self.endpoint(step.get('from'))}{fact_badge(step, 'from')}")
-                items.append(f"Til: {self.endpoint(step.get('to'))}{fact_badge(step, 'to')}")
-                if mtype and mtype.data.get("apprec"):
-                    items.append("Mottakeren sender applikasjonskvittering.")
-            if step.get("answers"):
-                items.append(f"Svar på: {self.step_ref(entry, step['answers'])}. Svaret går til avsenderadressen "
-                             "i meldingen det svarer på.")
-            if step.get("deadline"):
-                deadline = step["deadline"]
-                items.append(f"{marks.deadline_label(deadline)}: {self.deadline_text(here, entry, deadline, step, False)}")
-                if deadline.get("rule"):
-                    rule = f"Kilde for fristen: {external_link(deadline['rule'])}"
-                    if deadline["rule"].get("note"):
-                        rule += ". " + _esc_inner(" " + deadline["rule"]["note"]).strip()
-                    items.append(rule)
-                if deadline.get("legal_reference"):
-                    ref = deadline["legal_reference"]
-                    line = f"Hjemmel: {external_link(ref)}"
-                    if ref.get("note"):
-                        line += ". " + _esc_inner(" " + ref["note"]).strip()
-                    items.append(line)
-                off = deadline.get("off_hours") or {}
-                if off:
-                    badge_text = (" " + mark_badge(off)) if off.get("status") in marks.MARK_NB else ""
-                    items.append("Helg og helligdager: " + _esc_inner(" " + off.get("weekends_and_holidays", "")).strip()
-                                 + badge_text)
-                    items.append("Utenom arbeidstid: " + _esc_inner(" " + off.get("out_of_hours", "")).strip()
-                                 + badge_text)
-                if deadline.get("note"):
-                    items.append("Om fristen: " + _esc_inner(" " + deadline["note"]).strip())
-            failure = step.get("on_failure") or {}
-            if failure:
-                for key, label in (("apprec", "Ved negativ eller manglende kvittering"),
-                                   ("misdirected", "Ved feilsendt melding")):
-                    target = self.routine_ids.get(failure.get(key))
-                    if failure.get(key):
-                        items.append(f"{label}: " + (self.proc_link(here, target) if target else code(failure[key])))
-            if step.get("procedure"):
-                target = self.routine_ids.get(step["procedure"])
-                items.append("Følg rutinen: " + (self.proc_link(here, target) if target else code(step["procedure"])))
-            escalation = step.get("escalation") or {}
-            if escalation:
-                roles = {r.get("id"): r for r in entry.data.get("roles", []) or []}
-                role = roles.get(escalation.get("to"))
-                line = "Eskaleres til " + (esc(role.get("title")) if role else code(escalation.get("to")))
-                if escalation.get("after"):
-                    line += f" etter {esc(duration_nb(escalation['after']))}"
-                if escalation.get("setting"):
-                    line += f" etter tiden i innstillingen {self.setting_link(here, escalation['setting'])}"
-                    setting = self.settings.get(escalation["setting"])
-                    if setting:
-                        line += f" ({self.setting_value(setting)})"
-                if escalation.get("note"):
-                    line += ". " + _esc_inner(" " + escalation["note"]).strip()
-                items.append(line)
-            if step.get("settings"):
-                items.append("Innstillinger: " + ", ".join(self.setting_link(here, s) for s in step["settings"]))
-            nxt = self.next_cell(here, entry, step)
-            if nxt and step.get("type") != "end":
-                items.append("Neste: " + nxt.replace("<br>", "; "))
-            out += [f"- {item}" for item in items] + [""]
-            if step.get("contacts"):
-                out += ["Kontaktpunkter:", ""]
-                for contact in step["contacts"]:
-                    out += contact_block(contact)
-                out.append("")
-            facts = [f"{marks.FACT_NB[fact].capitalize()}: {mark_badge(mark)} "
-                     + _esc_inner(" " + mark.get("note", "")).strip()
-                     for fact, mark in (step.get("marks") or {}).items()
-                     if fact in marks.FACT_NB and mark.get("status") in marks.MARK_NB and mark.get("note")]
-            if facts:
-                out += [f"- {line}" for line in facts] + [""]
-            out += self.unconfirmed_block(step.get("unconfirmed"))
-            if step.get("not_found"):
-                out += ["Ikke funnet i kildene:", ""] + [f"- {esc(t)}" for t in step["not_found"]] + [""]
-            if step.get("sources"):
-                out += ["Kilder:", ""] + sources_list(step["sources"])
-        return out
-
     def obligations_section(self, here: str, entry: Entry) -> list[str]:
         fulfils = entry.data.get("fulfils") or []
         if not fulfils:
@@ -785,341 +499,10 @@ class _Renderer:
         return ["## Ikke bekreftet {#ikke-bekreftet}", "",
                 "Opplysninger i prosedyren som kildene ikke bekrefter:", ""] + self.unconfirmed_block(items)
 
-    # -- message catalogue ----------------------------------------------------------------
-
-    def page_catalogue(self) -> str:
-        here = CATALOGUE
-        out = ["# Meldingskatalogen", "",
-               "Meldingstypene prosedyrene kan bruke, med retning, adressering, svar og status etter "
-               "forskriften, og hvor hver type brukes.", ""]
-        rows = []
-        for mid, mtype in self.message_types.items():
-            data = mtype.data
-            used = self.uses.get(("message-type", mid), [])
-            rows.append([self.a(here, CATALOGUE, esc(data.get("name")), mtype_anchor(mid)),
-                         f"{esc(data.get('standard'))}, v{esc(data.get('version'))}",
-                         "<br>".join(self.direction_text(d) for d in data.get("directions", []) or []),
-                         esc(REGULATION_NB.get(data.get("regulation_status"), data.get("regulation_status"))),
-                         str(len(used)) if used else "ikke brukt"])
-        out += table(["Meldingstype", "Standard", "Retning", "Etter forskriften", "Brukes i steg"], rows)
-        for mtype in self.message_types.values():
-            out += self.catalogue_entry(here, mtype)
-        return "\n".join(out)
-
-    def direction_text(self, direction: dict) -> str:
-        text = esc(f"{PARTY_NB.get(direction.get('from'), direction.get('from'))} → "
-                   f"{PARTY_NB.get(direction.get('to'), direction.get('to'))}")
-        if direction.get("addressed_to"):
-            text += " (" + ", ".join(esc(ADDRESS_NB.get(a, a)) for a in direction["addressed_to"]) + ")"
-        return text
-
-    def catalogue_entry(self, here: str, mtype: Entry) -> list[str]:
-        data = mtype.data
-        out = [f"## {esc(data.get('name'))} {{#{mtype_anchor(mtype.id)}}}", ""]
-        out += paragraphs(data.get("description"))
-        answer = data.get("answer") or {}
-        answer_text = ""
-        if answer:
-            answer_text = self.mtype_link(here, answer.get("message_type"))
-            answer_text += " (påkrevd)" if answer.get("required") else " (ikke påkrevd)"
-            if answer.get("note"):
-                answer_text += ". " + _esc_inner(" " + answer["note"]).strip()
-        deadline = data.get("deadline") or {}
-        deadline_text = ""
-        if deadline:
-            deadline_text = ("samme dag" if deadline.get("same_day") else f"innen {esc(duration_nb(deadline.get('within')))}")
-            deadline_text += f" etter {esc(deadline.get('counted_from'))}"
-            if deadline.get("rule"):
-                deadline_text += f" ({external_link(deadline['rule'])})"
-        out += self.facts([
-            ("Id", code(mtype.id)),
-            ("Standard", esc(data.get("standard"))),
-            ("Versjon", esc(data.get("version"))),
-            ("Meldingsfamilie", esc(FAMILY_NB.get(data.get("family"), data.get("family") or ""))),
-            ("Retning og adressering", "<br>".join(self.direction_text(d) for d in data.get("directions", []) or [])),
-            ("Svar", answer_text or "ingen"),
-            ("Applikasjonskvittering", "ja" if data.get("apprec") else "nei"),
-            ("Frist etter regelverket", deadline_text),
-            ("Status etter forskriften",
-             esc(REGULATION_NB.get(data.get("regulation_status"), data.get("regulation_status")))
-             + (f" ({esc(data['regulation_ref'])})" if data.get("regulation_ref") else "")),
-        ])
-        used = self.uses.get(("message-type", mtype.id), [])
-        if used:
-            out += ["Brukes i:", ""]
-            for user, sid, _ in used:
-                out.append(f"- {self.proc_link(here, user, with_status=False)}: {self.step_link(here, user, sid)}")
-            out.append("")
-        else:
-            out += ["Ingen prosedyre bruker meldingstypen ennå.", ""]
-        out += self.unconfirmed_block(data.get("unconfirmed"))
-        if data.get("sources"):
-            out += ["Kilder:", ""] + sources_list(data["sources"])
-        return out
-
-    # -- parties --------------------------------------------------------------------------
-
-    def page_parties(self) -> str:
-        """The party index: one row per party (its page, kommunenummer, what is missing), with
-        a filter box; the party pages themselves are not in the navigation (one list here
-        instead of a long menu on every page)."""
-        here = PARTIES
-        out = ["# Partene", "",
-               "UNN og kommunene som har inngått tjenesteavtalen. Skriv i feltet for å finne din kommune "
-               "(navn eller kommunenummer); tabellen viser om parten har registrert opplysningene avtalen krever.", "",
-               '<p class="sh-filter" hidden><label for="sh-filter-parter">Finn part</label> '
-               '<input type="search" id="sh-filter-parter" data-sh-filter="sh-parter" autocomplete="off"></p>', ""]
-        header = ["Part", "Kommunenummer", "Tjenesteadresser"] + [
-            PARTY_FIELD_NB.get(f, f)[:1].upper() + PARTY_FIELD_NB.get(f, f)[1:] for f in self.required_fields
-            if f != "service_addresses"]
-        rows = []
-        for party in self.parties:
-            data = party.data
-            missing = set(missing_party_data(self.repo, party, self.required_fields))
-            rows.append([self.a(here, party_page(party.id), esc(self.party_name(party))),
-                         esc(data.get("municipality_number") or ""),
-                         ", ".join(esc(ADDRESS_NB.get(a.get("role"), a.get("role")))
-                                   for a in data.get("service_addresses", []) or [])]
-                        + [MISSING if f in missing else "registrert" for f in self.required_fields
-                           if f != "service_addresses"])
-        out += ['<div class="sh-parter" markdown>', ""] + table(header, rows) + ["</div>", ""]
-        return "\n".join(out)
-
     def page_party(self, party: Entry) -> str:
         """One party's page (template party.md.j2)."""
         missing = set(missing_party_data(self.repo, party, self.required_fields))
         return render_template("party.md.j2", p=self.views.party_view(party, missing, list(self.required_fields)))
-
-    # -- agreement and coverage -----------------------------------------------------------
-
-    def coverage_states(self) -> dict:
-        """Obligation id -> (state, text) for the coverage matrix."""
-        states = {}
-        for ob in self.obligations:
-            oid = ob.get("id")
-            covering = self.coverage.get(oid, [])
-            evidence = ob.get("evidence")
-            if evidence in ("procedure", "plan"):
-                if not covering:
-                    states[oid] = ("uncovered", "ikke dekket")
-                elif any(e.data.get("status") == "adopted" for e in covering):
-                    states[oid] = ("adopted", "dekket av vedtatt prosedyre")
-                else:
-                    states[oid] = ("draft-only", "bare dekket av utkast")
-            elif evidence == "party-data":
-                fields = [f for f in ob.get("party_fields", []) or [] if f != "service_addresses"]
-                lacking = [p for p in self.parties if any(not p.data.get(f) for f in fields)]
-                if lacking:
-                    states[oid] = ("party-missing", f"{len(lacking)} av {len(self.parties)} parter mangler opplysninger")
-                else:
-                    states[oid] = ("party-complete", "alle parter har registrert")
-            else:
-                states[oid] = ("principle", "prinsipp for hele samlingen")
-        return states
-
-    def page_agreement(self) -> str:
-        here = AGREEMENT
-        if self.agreement is None:
-            return "# Tjenesteavtalen\n\nAvtalen er ikke registrert.\n"
-        data = self.agreement.data
-        out = [f"# {esc(data.get('title'))}", ""]
-        out += paragraphs(data.get("summary"))
-        body = data.get("approving_body") or {}
-        out += self.facts([("Hjemmel", esc(data.get("legal_basis"))),
-                           ("Vedtaksorgan", f"{esc(body.get('name'))} ({esc(body.get('short_name'))})")])
-        if body.get("note"):
-            out += ["## Om vedtaksorganet {#vedtaksorganet}", ""] + paragraphs(body["note"])
-            out += sources_list(body.get("sources"))
-        states = self.coverage_states()
-        out += ["## Dekning {#dekning}", ""]
-        summary = []
-        for state, label in (("uncovered", "Ikke dekket"), ("draft-only", "Bare dekket av utkast"),
-                             ("adopted", "Dekket av vedtatt prosedyre"),
-                             ("party-missing", "Partsopplysninger mangler"),
-                             ("party-complete", "Partsopplysninger registrert"), ("principle", "Prinsipp")):
-            ids = [o.get("id") for o in self.obligations if states[o.get("id")][0] == state]
-            if ids or state in ("uncovered", "draft-only", "adopted"):
-                summary.append([badge(label, "coverage-" + state), str(len(ids)),
-                                ", ".join(self.a(here, AGREEMENT, esc(i), obligation_anchor(i)) for i in ids) or "ingen"])
-        out += table(["Dekning", "Antall", "Forpliktelser"], summary)
-        out += ["Tabellen viser hver forpliktelse og prosedyrene som oppfyller den. En forpliktelse er "
-                f"oppfylt først når {esc(self.body)} har vedtatt en prosedyre som dekker den.", ""]
-        rows = []
-        for ob in self.obligations:
-            oid = ob.get("id")
-            state, text = states[oid]
-            covering = self.coverage.get(oid, [])
-            procs = "<br>".join(self.proc_link(here, e) for e in covering) or (
-                "ingen" if ob.get("evidence") in ("procedure", "plan") else "")
-            if ob.get("evidence") == "party-data":
-                procs = (procs + "<br>" if procs else "") + ", ".join(
-                    esc(PARTY_FIELD_NB.get(f, f)) for f in ob.get("party_fields", []) or [])
-            rows.append([f'<span id="{h(obligation_anchor(oid))}"></span>{esc(oid)}', esc(ob.get("clause")),
-                         esc(ob.get("summary")), esc(EVIDENCE_NB.get(ob.get("evidence"), ob.get("evidence"))),
-                         procs, badge(text, "coverage-" + state)])
-        out += table(["Id", "Punkt", "Forpliktelse", "Oppfylles av", "Prosedyrer", "Dekning"], rows)
-        notes = [ob for ob in self.obligations if ob.get("note") or ob.get("requires_routine")]
-        if notes:
-            out += ["## Merknader til forpliktelsene {#merknader}", ""]
-            for ob in notes:
-                line = f"- **{esc(ob.get('id'))}** ({esc(ob.get('clause'))}): "
-                parts = []
-                if ob.get("note"):
-                    parts.append(_esc_inner(" " + ob["note"]).strip())
-                if ob.get("requires_routine"):
-                    parts.append(f"Krever én rutine for {esc(CATEGORY_NB.get(ob['requires_routine'], ob['requires_routine']))}.")
-                out.append(line + " ".join(parts))
-            out.append("")
-        if data.get("sources"):
-            out += ["## Kilder {#kilder}", ""] + sources_list(data["sources"])
-        return "\n".join(out)
-
-    # -- settings and decisions -----------------------------------------------------------
-
-    def page_settings(self) -> str:
-        here = SETTINGS
-        out = ["# Innstillinger", "",
-               f"Verdier avtalen overlater til {esc(self.body)}. En innstilling står som «til behandling» "
-               "til et vedtak setter den.", ""]
-        if not self.settings:
-            return "\n".join(out + ["Ingen innstillinger er registrert.", ""])
-        out += table(["Innstilling", "Verdi", "Status"],
-                     [[self.a(here, SETTINGS, esc(s.data.get("title")), setting_anchor(s.id)), self.setting_value(s),
-                       esc(SETTING_STATUS_NB.get(s.data.get("status"), s.data.get("status")))]
-                      for s in self.settings.values()])
-        for sid, setting in self.settings.items():
-            data = setting.data
-            decision = self.decisions.get(data.get("decision"))
-            out += [f"## {esc(data.get('title'))} {{#{setting_anchor(sid)}}}", ""]
-            out += paragraphs(data.get("description"))
-            out += self.facts([
-                ("Id", code(sid)),
-                ("Verditype", "varighet" if data.get("kind") == "duration" else "tekst"),
-                ("Status", esc(SETTING_STATUS_NB.get(data.get("status"), data.get("status")))),
-                ("Foreslått verdi", self.show_setting(data, data.get("proposed")) if data.get("proposed") else "ingen"),
-                ("Vedtatt verdi", self.show_setting(data, data.get("value")) if data.get("value") else "ikke vedtatt"),
-                ("Vedtak", self.a(here, DECISIONS, f"sak {esc(decision.data.get('case_number'))}",
-                                  decision_anchor(decision.id)) if decision else "ingen"),
-            ])
-            users = [(u, s, how) for u, s, how in self.uses.get(("setting", sid), []) if u.kind in ("chain", "routine")]
-            if users:
-                out += ["Brukes i:", ""]
-                seen = set()
-                for user, step_id, _ in users:
-                    key = (user.id, step_id)
-                    if key in seen:
-                        continue
-                    seen.add(key)
-                    where = self.step_link(here, user, step_id) if step_id else "hele prosedyren"
-                    out.append(f"- {self.proc_link(here, user, with_status=False)}: {where}")
-                out.append("")
-            out += self.unconfirmed_block(data.get("unconfirmed"))
-            if data.get("sources"):
-                out += ["Kilder:", ""] + sources_list(data["sources"])
-        return "\n".join(out)
-
-    def show_setting(self, data: dict, value) -> str:
-        if data.get("kind") == "duration":
-            return f"{esc(duration_nb(value))} ({code(value)})"
-        return esc(value)
-
-    def page_decisions(self) -> str:
-        here = DECISIONS
-        out = ["# Vedtak", "",
-               f"{esc(self.body)}s vedtak om prosedyrene og innstillingene, nyeste først.", ""]
-        decisions = sorted(self.decisions.values(),
-                           key=lambda d: (str(d.data.get("meeting_date") or ""), d.id), reverse=True)
-        if not decisions:
-            out += ['<div class="sh-status sh-status--draft" data-status="none-adopted" role="note" aria-label="Status">',
-                    '<p class="sh-status__label">Ingen vedtak er registrert</p>',
-                    f"<p>{h(self.body)} har ikke vedtatt noen av prosedyrene eller innstillingene ennå. "
-                    "Alle prosedyrene er derfor utkast eller til behandling, og ingen av dem gjelder.</p>",
-                    "</div>", ""]
-            return "\n".join(out)
-        out += table(["Møtedato", "Sak", "Organ", "Vedtak"],
-                     [[esc(date_nb(d.data.get("meeting_date"))), esc(d.data.get("case_number")), esc(d.data.get("body")),
-                       self.a(here, DECISIONS, esc(d.data.get("title")), decision_anchor(d.id))] for d in decisions])
-        by_id = {e.id: e for e in self.procedures}
-        for decision in decisions:
-            data = decision.data
-            out += [f"## {esc(data.get('title'))} {{#{decision_anchor(decision.id)}}}", ""]
-            out += self.facts([("Organ", esc(data.get("body"))), ("Saksnummer", esc(data.get("case_number"))),
-                               ("Møtedato", esc(date_nb(data.get("meeting_date")))), ("Id", code(decision.id))])
-            out += paragraphs(data.get("summary"))
-            adopts = data.get("adopts") or []
-            if adopts:
-                out += ["Vedtar:", ""]
-                for item in adopts:
-                    proc = by_id.get(item.get("procedure"))
-                    name = self.proc_link(here, proc) if proc else code(item.get("procedure"))
-                    line = f"- {name}, versjon {esc(item.get('version'))}"
-                    if proc and proc.data.get("version") != item.get("version"):
-                        line += f" (gjeldende versjon på siden er {esc(proc.data.get('version'))})"
-                    out.append(line)
-                out.append("")
-            if data.get("settings"):
-                out += ["Setter innstillingene:", ""]
-                out += [f"- {self.setting_link(here, s)}" for s in data["settings"]] + [""]
-            if data.get("sources"):
-                out += ["Kilder:", ""] + sources_list(data["sources"])
-        return "\n".join(out)
-
-    # -- findings and rules ---------------------------------------------------------------
-
-    def page_findings(self) -> str:
-        """Every finding, one section per rule; a rule with more than a few findings is one
-        line (how many, the message of the first, and where), so a warning every party shares
-        does not fill the page once per party."""
-        here = FINDINGS
-        out = ["# Funn fra sjekkene", "",
-               "Det `samhandling check` melder om innholdet. Nettstedet bygges ikke når sjekkene finner feil, "
-               "så her står bare advarsler: ting som må følges opp, men som ikke stopper publiseringen.", ""]
-        if not self.findings:
-            return "\n".join(out + ["Sjekkene fant ingenting.", ""])
-        by_rule: dict = {}
-        for f in self.findings:
-            by_rule.setdefault(f.rule, []).append(f)
-        for rule_id, found in sorted(by_rule.items(), key=lambda item: (-len(item[1]), item[0])):
-            rule = RULES.get(rule_id)
-            title = f"{rule_id}: {rule.title}" if rule else rule_id
-            out += [f"## {esc(title)} ({len(found)}) {{#{'regel-' + slug(rule_id)}}}", "",
-                    f"{badge(SEVERITY_NB.get(found[0].severity, found[0].severity), 'severity-' + found[0].severity)} "
-                    + self.a(here, RULES_PAGE, "Om regelen", rule_anchor(rule_id)) + ".", ""]
-            if len(found) > COLLAPSE_AFTER:
-                out += [f"{len(found)} funn, for eksempel: {rich(found[0].message)}", ""]
-                if found[0].hint:
-                    out += [f"Tips: {rich(found[0].hint)}", ""]
-                out += ["Hvor: " + ", ".join(code(f.location()) for f in found) + ".", ""]
-                continue
-            out += [f"- {code(f.location())}: {rich(f.message)}" + (f" Tips: {rich(f.hint)}" if f.hint else "")
-                    for f in found] + [""]
-        return "\n".join(out)
-
-    def page_rules(self) -> str:
-        here = RULES_PAGE
-        out = ["# Reglene", "",
-               "Alle reglene `samhandling check` sjekker. Et funn på feilnivå stopper publiseringen; "
-               "en advarsel gjør det ikke. `samhandling explain REGEL` viser det samme i terminalen.", ""]
-        groups: dict = {}
-        for rid in sorted(RULES):
-            groups.setdefault(rid.split(".")[0], []).append(RULES[rid])
-        counts: dict = {}
-        for f in self.findings:
-            counts[f.rule] = counts.get(f.rule, 0) + 1
-        out += table(["Regel", "Alvor", "Tittel"],
-                     [[self.a(here, RULES_PAGE, code(r.id), rule_anchor(r.id)),
-                       esc(SEVERITY_NB.get(r.severity, r.severity)), esc(r.title)]
-                      for rid in sorted(RULES) for r in [RULES[rid]]])
-        for prefix, rules in groups.items():
-            out += [f"## {esc(GROUP_NB.get(prefix, prefix))} {{#gruppe-{slug(prefix)}}}", ""]
-            for r in rules:
-                out += [f"### {esc(r.id)}: {esc(r.title)} {{#{rule_anchor(r.id)}}}", "",
-                        f"Alvor: {esc(SEVERITY_NB.get(r.severity, r.severity))}."
-                        + (f" Gjeldende funn: {self.a(here, FINDINGS, str(counts[r.id]))}." if counts.get(r.id) else ""),
-                        ""]
-                for block in re.split(r"\n\s*\n", r.doc):
-                    out += [rich(block), ""]
-        return "\n".join(out)
 
     # -- schemas --------------------------------------------------------------------------
 
@@ -1198,19 +581,19 @@ class _Renderer:
         pages[CONTACTS] = render_template("contacts.md.j2", c=views.contacts_view(CONTACTS))
         pages[GLOSSARY] = render_template("glossary.md.j2", g=views.glossary_view(GLOSSARY))
         pages[CHANGES] = render_template("changes.md.j2", c=views.changes_view(CHANGES))
-        pages[STATUS] = self.page_status()
+        pages[STATUS] = render_template("status.md.j2", v=views.dashboard_view(STATUS))
         for entry in self.chains + self.routines:
             pages[procedure_page(entry)] = self.page_procedure(entry)
-        pages[CATALOGUE] = self.page_catalogue()
-        pages[PARTIES] = self.page_parties()
+        pages[CATALOGUE] = render_template("catalogue.md.j2", v=views.catalogue_view(CATALOGUE))
+        pages[PARTIES] = render_template("parties.md.j2", v=views.parties_view(PARTIES))
         for party in self.parties:
             pages[party_page(party.id)] = self.page_party(party)
-        pages[AGREEMENT] = self.page_agreement()
-        pages[SETTINGS] = self.page_settings()
-        pages[DECISIONS] = self.page_decisions()
+        pages[AGREEMENT] = render_template("agreement.md.j2", v=views.agreement_view(AGREEMENT))
+        pages[SETTINGS] = render_template("settings.md.j2", v=views.settings_page_view(SETTINGS))
+        pages[DECISIONS] = render_template("decisions.md.j2", v=views.decisions_view(DECISIONS))
         pages[PRINT] = self.page_print()
-        pages[FINDINGS] = EDITOR_FRONT + self.page_findings()
-        pages[RULES_PAGE] = EDITOR_FRONT + self.page_rules()
+        pages[FINDINGS] = render_template("findings.md.j2", v=views.findings_view(FINDINGS, COLLAPSE_AFTER))
+        pages[RULES_PAGE] = render_template("rules.md.j2", v=views.rules_view(RULES_PAGE))
         docs = self.schema_docs()
         pages[SCHEMAS] = EDITOR_FRONT + self.page_schemas(docs)
         kinds = [kind for kind, _ in kind_patterns() if f"{kind}.schema.json" in docs]
@@ -1243,17 +626,6 @@ class _Renderer:
         ]
         site.nav = [(title, target) for title, target in site.nav if target != []]
         return site
-
-
-GROUP_NB = {
-    "yaml": "Streng YAML", "file": "Filer og id-er", "schema": "Skjemaene", "ref": "Referanser",
-    "procedure": "Prosedyrer", "coverage": "Dekning av avtalen", "party": "Partene",
-    "graph": "Prosedyregrafen", "message": "Meldinger", "deadline": "Frister",
-    "failure": "Feilhåndtering", "repo": "Hele depotet", "privacy": "Personvern",
-    "governance": "Styring og vedtak",
-}
-
-
 
 
 def kind_patterns() -> list[tuple[str, str]]:

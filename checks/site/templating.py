@@ -10,7 +10,9 @@ attribute too). What is already markup (a link, a badge, a value built by a filt
 is a `Markup` and passes as it is. Inside raw HTML without `markdown` use `{{ value | h }}`.
 
 Filters: `h` (text for raw HTML), `code` (an id as code), `date` (`2026-05-01` as «1. mai
-2026»), `sentence` (first letter upper case), `nbnum` (a count in words when small).
+2026», plain text), `sentence` (first letter upper case), `rich` (developer text from the
+rule registry and schemas: `backticks` as code, the rest escaped), `join` (like Jinja's, with
+every item escaped for Markdown), `codeblock` (text as an indented code block).
 Globals: `badge(text, kind)`, `link(text, href)` (a Markdown link; `href` is trusted).
 """
 
@@ -55,6 +57,22 @@ def _sentence(value) -> Markup:
     return Markup(text.esc_sentence(str(shown)))
 
 
+def _join(values, separator: str = ""):
+    """Like Jinja's `join`, but when some items are markup the others are escaped for
+    Markdown (Jinja's escapes them for HTML only). Plain items give plain text, escaped
+    where it is shown (`|h` works on it)."""
+    values = list(values)
+    if not any(hasattr(v, "__html__") for v in values + [separator]):
+        return str(separator).join("" if v is None else str(v) for v in values)
+    return Markup(_finalize(separator)).join(_finalize(v) for v in values)
+
+
+def _codeblock(value) -> Markup:
+    """Text shown as it is in an indented code block (every line indented four spaces, so no
+    line can leave the block; Markdown shows the block's content literally)."""
+    return Markup("\n".join("    " + line for line in str(value).splitlines()))
+
+
 @functools.lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -72,8 +90,12 @@ def environment() -> jinja2.Environment:
     env.filters.update(
         h=lambda v: Markup(text.h(v)),
         code=lambda v: Markup(text.code(v)),
-        date=lambda v: _md(text.date_nb(v)),
+        # plain text: escaped for Markdown where it is shown, `|h` in raw HTML
+        date=text.date_nb,
         sentence=_sentence,
+        rich=lambda v: Markup(text.rich(v)),
+        join=_join,
+        codeblock=_codeblock,
     )
     env.globals.update(link=link, badge=badge, UNCONFIRMED=Markup(text.UNCONFIRMED), MISSING=Markup(text.MISSING))
     return env

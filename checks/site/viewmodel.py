@@ -18,17 +18,24 @@ import re
 
 from markupsafe import Markup
 
+import posixpath
+
 from ..model import marks
-from ..model.vocabulary import ADDRESS_NB, PARTY_FIELD_NB, STATUS_NB
+from ..model.vocabulary import ADDRESS_NB, PARTY_FIELD_NB, REGULATION_NB, STATUS_NB
 from ..model.lifecycle import lifecycles
 from ..model.procgraph import build
 from ..review.revision import pending_changes, summary_nb
 from ..rules import paths
-from ..rules.graph import CATEGORY_NB, STEP_NB, duration_nb
+from ..model.findings import RULES, SEVERITY_NB
+from ..rules.content import missing_party_data, required_party_fields
+from ..rules.graph import CATEGORY_NB, STEP_NB, coverage_matrix, duration_nb
 from .templating import link
-from .text import PARTY_NB, STATUS_TITLE, UNCONFIRMED, esc, external_link, print_anchor, step_anchor
+from .text import (CATEGORY_ORDER, EVIDENCE_NB, FAMILY_NB, PARTY_NB, SETTING_STATUS_NB, SOURCE_STATUS_NB, STATUS_TITLE,
+                   UNCONFIRMED, decision_anchor, esc, external_link, mtype_anchor, obligation_anchor, print_anchor,
+                   rule_anchor, setting_anchor, step_anchor)
 from .text import date_nb as date_text
 from .text import slug as _slug
+from .text import sort_key_nb
 
 WALK_LIMIT = 8
 SHOWN_TYPES = ("action", "message", "decision", "event", "subprocess")
@@ -77,8 +84,87 @@ def contact_view(contact: dict) -> dict:
     }
 
 
+class Index:
+    """The checked repository indexed for the pages: procedures in their order, message
+    types, settings, decisions, parties, the agreement's obligations and what refers to
+    what. Pure data; the view models below read it."""
+
+    def __init__(self, repo, findings: list, last_changed: dict | None = None, history: list | None = None):
+        self.repo = repo
+        self.findings = sorted(findings)
+        self.agreement = repo.agreement
+        self.body = "OSO"
+        if self.agreement is not None:
+            self.body = (self.agreement.data.get("approving_body") or {}).get("short_name") or "OSO"
+        self.chains = sorted(repo.of("chain"), key=lambda e: e.id)
+        self.routines = sorted(repo.of("routine"), key=lambda e: (
+            CATEGORY_ORDER.index(e.data.get("category")) if e.data.get("category") in CATEGORY_ORDER
+            else len(CATEGORY_ORDER), e.id))
+        self.procedures = self.chains + self.routines
+        self.message_types = {e.id: e for e in sorted(repo.of("message-type"), key=lambda e: e.id)}
+        self.settings = {e.id: e for e in sorted(repo.of("setting"), key=lambda e: e.id)}
+        self.decisions = {e.id: e for e in sorted(repo.of("decision"), key=lambda e: e.id)}
+        self.routine_ids = {e.id: e for e in self.routines}
+        self.parties = sorted(repo.of("party"), key=lambda e: (
+            0 if e.data.get("role") == "health-trust" else 1,
+            sort_key_nb(e.data.get("short_name") or e.data.get("name") or e.id)))
+        self.obligations = [o for o in (self.agreement.data.get("obligations", []) if self.agreement else [])
+                            if isinstance(o, dict)]
+        self.obligation_by_id = {o.get("id"): o for o in self.obligations}
+        self.coverage = coverage_matrix(repo)
+        self.required_fields = required_party_fields(repo)
+        self.graphs = {e.id: build(e) for e in self.procedures}
+        self.uses = self._reverse_index()
+        self.last_changed = dict(last_changed or {})
+        self.history = list(history or [])
+
+    @staticmethod
+    def procedure_path(entry) -> str:
+        return f"kjeder/{entry.id}.md" if entry.kind == "chain" else f"rutiner/{entry.id}.md"
+
+    @staticmethod
+    def link(here: str, target: str, anchor: str | None = None) -> str:
+        """The relative address of `target` (a page path) from the page `here`."""
+        rel = posixpath.relpath(target, posixpath.dirname(here) or ".")
+        return rel + (f"#{anchor}" if anchor else "")
+
+    @staticmethod
+    def party_name(party) -> str:
+        return party.data.get("short_name") or party.data.get("name") or party.id
+
+    def _reverse_index(self) -> dict:
+        """What refers to message types, settings and routines: (kind, id) -> [(entry, step id|None, how)]."""
+        uses: dict = {}
+
+        def add(key, entry, sid, how):
+            uses.setdefault(key, []).append((entry, sid, how))
+
+        for entry in self.procedures:
+            for sid in entry.data.get("settings", []) or []:
+                add(("setting", sid), entry, None, "settings")
+            for step in entry.data.get("steps", []) or []:
+                sid = step.get("id")
+                if step.get("message_type"):
+                    add(("message-type", step["message_type"]), entry, sid, "message")
+                for key in ("apprec", "misdirected"):
+                    target = (step.get("on_failure") or {}).get(key)
+                    if target:
+                        add(("routine", target), entry, sid, key)
+                if step.get("procedure"):
+                    add(("routine", step["procedure"]), entry, sid, "subprocess")
+                for setting in step.get("settings", []) or []:
+                    add(("setting", setting), entry, sid, "settings")
+                for holder, how in ((step.get("deadline") or {}, "deadline"), (step.get("escalation") or {}, "escalation")):
+                    if holder.get("setting"):
+                        add(("setting", holder["setting"]), entry, sid, how)
+        for decision in self.decisions.values():
+            for sid in decision.data.get("settings", []) or []:
+                add(("setting", sid), decision, None, "decision")
+        return uses
+
+
 class Views:
-    """View models for the staff pages, over the renderer's indices."""
+    """View models for the pages, over the repository's `Index`."""
 
     def __init__(self, ctx):
         self.ctx = ctx
@@ -151,21 +237,22 @@ class Views:
         («foreslått, ikke vedtatt»), so a page can say «over 4 timer (foreslått, ikke vedtatt)»."""
         setting = self.ctx.settings.get(sid)
         if setting is None:
-            return {"title": sid, "amount": "", "state": "ikke registrert", "href": None, "adopted": False}
+            return {"title": sid, "amount": "", "state": "ikke registrert", "href": None, "adopted": False,
+                    "value_state": "unknown"}
         data = setting.data
 
         def show(value):
             return duration_nb(value) if data.get("kind") == "duration" else " ".join(str(value).split())
 
         if data.get("status") == "adopted" and data.get("value"):
-            amount, state = show(data["value"]), "vedtatt"
+            amount, state, value_state = show(data["value"]), "vedtatt", "adopted"
         elif data.get("proposed"):
-            amount, state = show(data["proposed"]), "foreslått, ikke vedtatt"
+            amount, state, value_state = show(data["proposed"]), "foreslått, ikke vedtatt", "proposed"
         else:
-            amount, state = "", "ikke fastsatt"
+            amount, state, value_state = "", "ikke fastsatt", "none"
         return {"title": data.get("title") or sid, "amount": amount, "state": state,
                 "href": self.ctx.link(here, "innstillinger.md", f"innstilling-{_slug(sid)}"),
-                "adopted": data.get("status") == "adopted"}
+                "adopted": data.get("status") == "adopted", "value_state": value_state}
 
     @staticmethod
     def setting_value(setting: dict) -> Markup:
@@ -694,6 +781,293 @@ class Views:
                         for src in data.get("sources") or [] if isinstance(src, dict)],
         }
 
+    # -- references a page makes to other pages ----------------------------------------------
+
+    def proc_ref(self, here: str, entry) -> dict:
+        """A procedure as a link target with its status."""
+        return {"id": entry.id, "title": entry.data.get("title") or entry.id,
+                "href": self.ctx.link(here, self.ctx.procedure_path(entry)), **status_view(entry)}
+
+    def step_link(self, here: str, entry, sid) -> dict:
+        """A step of a procedure, on that procedure's page (`number` is None when unknown)."""
+        pg = self.graph(entry)
+        if sid not in pg.steps:
+            return {"id": sid or "", "number": None, "title": "", "href": ""}
+        index, step = pg.steps[sid]
+        return {"id": sid, "number": index + 1, "title": step.get("title") or sid,
+                "href": self.ctx.link(here, self.ctx.procedure_path(entry), step_anchor(sid))}
+
+    def mtype_ref(self, here: str, mid) -> dict:
+        mtype = self.ctx.message_types.get(mid)
+        return {"id": mid or "", "known": mtype is not None, "title": (mtype.data.get("name") if mtype else "") or "",
+                "href": self.ctx.link(here, "meldingstyper.md", mtype_anchor(mid or ""))}
+
+    def setting_ref(self, here: str, sid) -> dict:
+        setting = self.ctx.settings.get(sid)
+        return {"id": sid or "", "known": setting is not None,
+                "title": (setting.data.get("title") if setting else "") or "",
+                "href": self.ctx.link(here, "innstillinger.md", setting_anchor(sid or ""))}
+
+    def decision_ref(self, here: str, decision) -> dict | None:
+        if decision is None:
+            return None
+        return {"id": decision.id, "case": decision.data.get("case_number") or "",
+                "date": decision.data.get("meeting_date") or "", "title": decision.data.get("title") or decision.id,
+                "href": self.ctx.link(here, "vedtak.md", decision_anchor(decision.id))}
+
+    def routine_ref(self, here: str, rid) -> dict | None:
+        """A routine a step refers to: the routine with its status, or its bare id when unknown."""
+        if not rid:
+            return None
+        target = self.ctx.routine_ids.get(rid)
+        return self.proc_ref(here, target) if target is not None else {"id": rid, "href": "", "title": ""}
+
+    # -- the status page (OSO's dashboard) ---------------------------------------------------
+
+    def coverage_states(self) -> dict:
+        """Obligation id -> (state, text) for the coverage matrix."""
+        ctx = self.ctx
+        states = {}
+        for ob in ctx.obligations:
+            oid = ob.get("id")
+            covering = ctx.coverage.get(oid, [])
+            evidence = ob.get("evidence")
+            if evidence in ("procedure", "plan"):
+                if not covering:
+                    states[oid] = ("uncovered", "ikke dekket")
+                elif any(e.data.get("status") == "adopted" for e in covering):
+                    states[oid] = ("adopted", "dekket av vedtatt prosedyre")
+                else:
+                    states[oid] = ("draft-only", "bare dekket av utkast")
+            elif evidence == "party-data":
+                fields = [f for f in ob.get("party_fields", []) or [] if f != "service_addresses"]
+                lacking = [p for p in ctx.parties if any(not p.data.get(f) for f in fields)]
+                if lacking:
+                    states[oid] = ("party-missing", f"{len(lacking)} av {len(ctx.parties)} parter mangler opplysninger")
+                else:
+                    states[oid] = ("party-complete", "alle parter har registrert")
+            else:
+                states[oid] = ("principle", "prinsipp for hele samlingen")
+        return states
+
+    def party_matrix(self, here: str, skip: tuple = ()) -> dict:
+        """The agreement's required party fields as columns, one row per party."""
+        ctx = self.ctx
+        fields = [f for f in ctx.required_fields if f not in skip]
+        rows = []
+        for party in ctx.parties:
+            missing = set(missing_party_data(ctx.repo, party, ctx.required_fields))
+            rows.append({"name": ctx.party_name(party), "href": ctx.link(here, f"parter/{party.id}.md"),
+                         "municipality_number": party.data.get("municipality_number") or "",
+                         "addresses": [ADDRESS_NB.get(a.get("role"), a.get("role")) or ""
+                                       for a in party.data.get("service_addresses") or [] if isinstance(a, dict)],
+                         "missing": [f in missing for f in fields]})
+        return {"fields": [_sentence_case(PARTY_FIELD_NB.get(f, f)) for f in fields], "rows": rows}
+
+    def dashboard_view(self, here: str) -> dict:
+        """OSO's overview: every procedure with its status and decision, coverage, the
+        parties' data and the checks."""
+        ctx = self.ctx
+        states = self.coverage_states()
+        procedures = []
+        for entry in ctx.procedures:
+            data = entry.data
+            procedures.append({**self.proc_ref(here, entry),
+                               "type": "meldingskjede" if entry.kind == "chain"
+                               else CATEGORY_NB.get(data.get("category"), "rutine"),
+                               "decision": self.decision_ref(here, ctx.decisions.get(data.get("decision")))})
+        counts = [{"count": sum(1 for e in ctx.procedures if e.data.get("status") == s), "word": STATUS_NB[s]}
+                  for s in STATUS_TITLE]
+
+        def count(state):
+            return sum(1 for o in ctx.obligations if states[o.get("id")][0] == state)
+
+        return {
+            "body": ctx.body,
+            "none_adopted": not any(e.data.get("status") == "adopted" for e in ctx.procedures),
+            "procedures": procedures,
+            "counts": [c for c in counts if c["count"]],
+            "coverage": {"needs": sum(1 for o in ctx.obligations if o.get("evidence") in ("procedure", "plan")),
+                         "adopted": count("adopted"), "draft_only": count("draft-only"), "uncovered": count("uncovered"),
+                         "href": ctx.link(here, "avtalen.md", "dekning")},
+            "parties": self.party_matrix(here),
+            "errors": sum(1 for f in ctx.findings if f.severity == "error"),
+            "warnings": sum(1 for f in ctx.findings if f.severity == "warning"),
+            "links": {"print": ctx.link(here, "utskrift.md"), "parties": ctx.link(here, "parter/index.md"),
+                      "findings": ctx.link(here, "funn.md")},
+        }
+
+    # -- the message catalogue ---------------------------------------------------------------
+
+    def catalogue_view(self, here: str) -> dict:
+        ctx = self.ctx
+        types = []
+        for mid, mtype in ctx.message_types.items():
+            data = mtype.data
+            answer = data.get("answer") or {}
+            deadline = data.get("deadline") or {}
+            types.append({
+                "id": mid, "anchor": mtype_anchor(mid), "name": data.get("name") or "",
+                "href": ctx.link(here, "meldingstyper.md", mtype_anchor(mid)),
+                "description": paragraphs_view(data.get("description")),
+                "standard": data.get("standard") or "", "version": data.get("version") or "",
+                "family": FAMILY_NB.get(data.get("family"), data.get("family") or ""),
+                "directions": [{"from": PARTY_NB.get(d.get("from"), d.get("from")) or "",
+                                "to": PARTY_NB.get(d.get("to"), d.get("to")) or "",
+                                "addresses": [ADDRESS_NB.get(a, a) for a in d.get("addressed_to") or []]}
+                               for d in data.get("directions") or [] if isinstance(d, dict)],
+                "answer": ({"type": self.mtype_ref(here, answer.get("message_type")), "required": bool(answer.get("required")),
+                            "note": _one_line(answer.get("note"))} if answer else None),
+                "apprec": bool(data.get("apprec")),
+                "deadline": ({"same_day": bool(deadline.get("same_day")),
+                              "within": duration_nb(deadline.get("within")) if deadline.get("within") else "",
+                              "counted_from": _one_line(deadline.get("counted_from")),
+                              "rule": source_view(deadline.get("rule"))} if deadline else None),
+                "regulation": REGULATION_NB.get(data.get("regulation_status"), data.get("regulation_status")) or "",
+                "regulation_ref": _one_line(data.get("regulation_ref")),
+                "used": [{"procedure": self.proc_ref(here, user), "step": self.step_link(here, user, sid)}
+                         for user, sid, _ in ctx.uses.get(("message-type", mid), [])],
+                "unconfirmed": _lines(data.get("unconfirmed")),
+                "sources": _sources(data.get("sources")),
+            })
+        return {"types": types}
+
+    # -- the party index ---------------------------------------------------------------------
+
+    def parties_view(self, here: str) -> dict:
+        return self.party_matrix(here, skip=("service_addresses",))
+
+    # -- the agreement and its coverage ------------------------------------------------------
+
+    def agreement_view(self, here: str) -> dict | None:
+        ctx = self.ctx
+        if ctx.agreement is None:
+            return None
+        data = ctx.agreement.data
+        body = data.get("approving_body") or {}
+        states = self.coverage_states()
+        summary = []
+        for state, label in (("uncovered", "Ikke dekket"), ("draft-only", "Bare dekket av utkast"),
+                             ("adopted", "Dekket av vedtatt prosedyre"),
+                             ("party-missing", "Partsopplysninger mangler"),
+                             ("party-complete", "Partsopplysninger registrert"), ("principle", "Prinsipp")):
+            ids = [o.get("id") for o in ctx.obligations if states[o.get("id")][0] == state]
+            if ids or state in ("uncovered", "draft-only", "adopted"):
+                summary.append({"state": state, "label": label, "count": len(ids),
+                                "obligations": [{"id": i, "href": f"#{obligation_anchor(i)}"} for i in ids]})
+        obligations = []
+        for ob in ctx.obligations:
+            oid = ob.get("id")
+            state, text = states[oid]
+            obligations.append({
+                "id": oid, "anchor": obligation_anchor(oid), "clause": ob.get("clause") or "",
+                "summary": _one_line(ob.get("summary")),
+                "evidence": EVIDENCE_NB.get(ob.get("evidence"), ob.get("evidence")) or "",
+                "procedures": [self.proc_ref(here, e) for e in ctx.coverage.get(oid, [])],
+                "needs_procedure": ob.get("evidence") in ("procedure", "plan"),
+                "party_fields": [PARTY_FIELD_NB.get(f, f) for f in ob.get("party_fields") or []]
+                if ob.get("evidence") == "party-data" else [],
+                "state": state, "state_text": text,
+                "note": _one_line(ob.get("note")),
+                "requires_routine": CATEGORY_NB.get(ob["requires_routine"], ob["requires_routine"])
+                if ob.get("requires_routine") else "",
+            })
+        return {"title": data.get("title") or "", "summary": paragraphs_view(data.get("summary")),
+                "legal_basis": _one_line(data.get("legal_basis")),
+                "approving_body": {"name": body.get("name") or "", "short_name": body.get("short_name") or "",
+                                   "note": paragraphs_view(body.get("note")), "sources": _sources(body.get("sources"))},
+                "body": ctx.body, "coverage": summary, "obligations": obligations,
+                "sources": _sources(data.get("sources"))}
+
+    # -- settings and decisions --------------------------------------------------------------
+
+    def settings_page_view(self, here: str) -> dict:
+        ctx = self.ctx
+        settings = []
+        for sid, setting in ctx.settings.items():
+            data = setting.data
+            users, seen = [], set()
+            for user, step_id, _ in ctx.uses.get(("setting", sid), []):
+                if user.kind not in ("chain", "routine") or (user.id, step_id) in seen:
+                    continue
+                seen.add((user.id, step_id))
+                users.append({"procedure": self.proc_ref(here, user),
+                              "step": self.step_link(here, user, step_id) if step_id else None})
+
+            def shown(value):
+                if not value:
+                    return None
+                if data.get("kind") == "duration":
+                    return {"text": duration_nb(value), "code": str(value)}
+                return {"text": _one_line(value), "code": ""}
+
+            settings.append({
+                **self.setting_view(here, sid), "id": sid, "anchor": setting_anchor(sid),
+                "description": paragraphs_view(data.get("description")),
+                "kind": "varighet" if data.get("kind") == "duration" else "tekst",
+                "status": SETTING_STATUS_NB.get(data.get("status"), data.get("status")) or "",
+                "proposed": shown(data.get("proposed")), "value": shown(data.get("value")),
+                "decision": self.decision_ref(here, ctx.decisions.get(data.get("decision"))),
+                "used": users, "unconfirmed": _lines(data.get("unconfirmed")), "sources": _sources(data.get("sources")),
+            })
+        return {"body": ctx.body, "settings": settings}
+
+    def decisions_view(self, here: str) -> dict:
+        ctx = self.ctx
+        by_id = {e.id: e for e in ctx.procedures}
+        out = []
+        for decision in sorted(ctx.decisions.values(), key=lambda d: (str(d.data.get("meeting_date") or ""), d.id),
+                               reverse=True):
+            data = decision.data
+            adopts = []
+            for item in data.get("adopts") or []:
+                proc = by_id.get(item.get("procedure"))
+                adopts.append({"procedure": self.proc_ref(here, proc) if proc else None,
+                               "id": item.get("procedure") or "", "version": item.get("version") or "",
+                               "page_version": proc.data.get("version") or ""
+                               if proc and proc.data.get("version") != item.get("version") else ""})
+            out.append({**self.decision_ref(here, decision), "anchor": decision_anchor(decision.id),
+                        "body": data.get("body") or "", "summary": paragraphs_view(data.get("summary")),
+                        "adopts": adopts, "settings": [self.setting_ref(here, s) for s in data.get("settings") or []],
+                        "sources": _sources(data.get("sources"))})
+        return {"body": ctx.body, "decisions": out}
+
+    # -- findings, rules and schemas (editor pages) ------------------------------------------
+
+    def findings_view(self, here: str, collapse_after: int = 3) -> dict:
+        """Every finding, one group per rule, most frequent first; a rule with more than
+        `collapse_after` findings is shown as one line (count, first message, where)."""
+        by_rule: dict = {}
+        for f in self.ctx.findings:
+            by_rule.setdefault(f.rule, []).append(f)
+        groups = []
+        for rule_id, found in sorted(by_rule.items(), key=lambda item: (-len(item[1]), item[0])):
+            rule = RULES.get(rule_id)
+            groups.append({"id": rule_id, "title": rule.title if rule else "", "anchor": "regel-" + _slug(rule_id),
+                           "count": len(found), "severity": found[0].severity,
+                           "severity_nb": SEVERITY_NB.get(found[0].severity, found[0].severity),
+                           "rule_href": self.ctx.link(here, "regler.md", rule_anchor(rule_id)),
+                           "collapsed": len(found) > collapse_after,
+                           "findings": [{"location": f.location(), "message": f.message, "hint": f.hint or ""}
+                                        for f in found]})
+        return {"groups": groups}
+
+    def rules_view(self, here: str) -> dict:
+        counts: dict = {}
+        for f in self.ctx.findings:
+            counts[f.rule] = counts.get(f.rule, 0) + 1
+        groups: dict = {}
+        rules = []
+        for rid in sorted(RULES):
+            rule = RULES[rid]
+            view = {"id": rule.id, "anchor": rule_anchor(rule.id), "title": rule.title,
+                    "severity_nb": SEVERITY_NB.get(rule.severity, rule.severity), "findings": counts.get(rule.id, 0),
+                    "doc": [block for block in re.split(r"\n\s*\n", rule.doc)]}
+            rules.append(view)
+            prefix = rid.split(".")[0]
+            groups.setdefault(prefix, {"title": RULE_GROUP_NB.get(prefix, prefix), "anchor": f"gruppe-{_slug(prefix)}",
+                                       "rules": []})["rules"].append(view)
+        return {"rules": rules, "groups": list(groups.values()), "findings_href": self.ctx.link(here, "funn.md")}
 
 def print_step_anchor(pid: str, sid: str) -> str:
     return f"p-{_slug(pid)}-{_slug(sid)}"
@@ -720,3 +1094,50 @@ def mark_badge(mark: dict) -> Markup:
     from .text import badge
     status = mark.get("status")
     return Markup(UNCONFIRMED) if status == "unconfirmed" else Markup(badge(marks.MARK_NB.get(status, status), status))
+
+
+# -- plain values for the templates ----------------------------------------------------------
+
+RULE_GROUP_NB = {
+    "yaml": "Streng YAML", "file": "Filer og id-er", "schema": "Skjemaene", "ref": "Referanser",
+    "procedure": "Prosedyrer", "coverage": "Dekning av avtalen", "party": "Partene",
+    "graph": "Prosedyregrafen", "message": "Meldinger", "deadline": "Frister",
+    "failure": "Feilhåndtering", "repo": "Hele depotet", "privacy": "Personvern",
+    "governance": "Styring og vedtak",
+}
+
+
+def _one_line(value) -> str:
+    """A text from YAML on one line (whitespace and line breaks as single spaces)."""
+    return " ".join(str("" if value is None else value).split())
+
+
+def _sentence_case(value: str) -> str:
+    return value[:1].upper() + value[1:]
+
+
+def _lines(values) -> list[str]:
+    return [_one_line(v) for v in values or [] if v]
+
+
+def paragraphs_view(value) -> list[str]:
+    """A free text's paragraphs (blank lines in the YAML separate them), each on one line."""
+    text = str(value or "").strip()
+    return [_one_line(block) for block in re.split(r"\n\s*\n", text) if block.strip()] if text else []
+
+
+def source_view(source) -> dict | None:
+    """A source as the templates show it (partials/blocks.md.j2 `source`): a link only for an
+    https address, and whether it is unconfirmed or a secondary source."""
+    if not isinstance(source, dict):
+        return None
+    url = str(source.get("url") or "")
+    status = source.get("status")
+    return {"title": _one_line(source.get("title") or source.get("url")), "url": url if url.startswith("https://") else "",
+            "unconfirmed": status == "unconfirmed",
+            "status": SOURCE_STATUS_NB.get(status, "") if status != "unconfirmed" else "",
+            "note": _one_line(source.get("note"))}
+
+
+def _sources(sources) -> list[dict]:
+    return [v for v in (source_view(s) for s in sources or []) if v is not None]
