@@ -22,6 +22,7 @@ import pytest
 import yaml
 
 from checks.site import render as r
+from checks.site import text as t
 from checks.rules.analysis import run_checks
 from checks.rules.content import missing_party_data
 from checks.model.findings import RULES
@@ -137,17 +138,12 @@ def _expected(text: str) -> str:
 @pytest.mark.parametrize("text", HOSTILE)
 @pytest.mark.parametrize("context", ["paragraph", "heading", "cell", "item", "link"])
 def test_esc_shows_the_text_and_nothing_else(text, context):
-    value = r.esc(text)
-    if context == "paragraph":
-        source = value
-    elif context == "heading":
-        source = f"## {value} {{#x}}"
-    elif context == "cell":
-        source = "\n".join(r.table(["A", "B"], [[value, value]]))
-    elif context == "item":
-        source = f"- {value}\n- {value}"
-    else:
-        source = f"[{value}](side.md)"
+    """A hostile text where a template shows it (`{{ x }}` is escaped by default)."""
+    from checks.site.templating import environment
+
+    template = {"paragraph": "{{ x }}", "heading": "## {{ x }} {#x}", "cell": "| A | B |\n|---|---|\n| {{ x }} | {{ x }} |",
+                "item": "- {{ x }}\n- {{ x }}", "link": '{{ link(x, "side.md") }}'}[context]
+    source = environment().from_string(template).render(x=text)
     parsed = parse(markdown_html(source))
     expected = _expected(text)
     text_seen = "".join(parsed.text).replace("¶", "")
@@ -171,7 +167,7 @@ def test_esc_roundtrips_arbitrary_text():
     @hypothesis.settings(max_examples=300, deadline=None)
     @hypothesis.given(st.lists(alphabet, min_size=1, max_size=30).map("".join))
     def check(text):
-        parsed = parse(markdown_html(f"- {r.esc(text)}"))
+        parsed = parse(markdown_html(f"- {t.esc(text)}"))
         assert "".join(parsed.text).strip() == _expected(text)
         assert {tag for tag, _ in parsed.tags} <= {"ul", "li"}
 
@@ -179,20 +175,25 @@ def test_esc_roundtrips_arbitrary_text():
 
 
 def test_paragraphs_keep_blank_line_breaks_and_escape_each():
-    out = r.paragraphs("# første\n\n- andre\n  fortsetter\n\n\n<b>tredje</b>")
-    assert out == ["\\# første", "", "&#45; andre fortsetter", "", "&lt;b&gt;tredje&lt;/b&gt;", ""]
+    from checks.site.templating import environment
+    from checks.site.viewmodel import paragraphs_view
+
+    paragraphs = paragraphs_view("# første\n\n- andre\n  fortsetter\n\n\n<b>tredje</b>")
+    assert paragraphs == ["# første", "- andre fortsetter", "<b>tredje</b>"]
+    out = environment().from_string('{% import "partials/blocks.md.j2" as b %}{{ b.paragraphs(x) }}').render(x=paragraphs)
+    assert out.rstrip("\n").split("\n") == ["\\# første", "", "&#45; andre fortsetter", "", "&lt;b&gt;tredje&lt;/b&gt;"]
 
 
 def test_rich_text_keeps_code_and_escapes_the_rest():
-    assert r.rich("Skriv `id: x` og *ikke* <b>") == "Skriv <code>id: x</code> og \\*ikke\\* &lt;b&gt;"
-    assert r.rich("en ` alene") == r.esc("en ` alene")
+    assert t.rich("Skriv `id: x` og *ikke* <b>") == "Skriv <code>id: x</code> og \\*ikke\\* &lt;b&gt;"
+    assert t.rich("en ` alene") == t.esc("en ` alene")
 
 
 def test_external_links_only_for_https_and_quoted():
-    link = r.external_link({"title": "<i>t</i>", "url": 'https://example.org/"onmouseover="x"', "status": "unconfirmed"})
+    link = t.external_link({"title": "<i>t</i>", "url": 'https://example.org/"onmouseover="x"', "status": "unconfirmed"})
     assert link.startswith('<a href="https://example.org/&quot;onmouseover=&quot;x&quot;">&lt;i&gt;t&lt;/i&gt;</a>')
     assert "ikke bekreftet" in link
-    assert "<a" not in r.external_link({"title": "t", "url": "javascript:alert(1)"})
+    assert "<a" not in t.external_link({"title": "t", "url": "javascript:alert(1)"})
 
 
 # -- small helpers -------------------------------------------------------------------------
@@ -202,18 +203,18 @@ def test_external_links_only_for_https_and_quoted():
     ("ikke en dato", "ikke en dato"), ("2026-13-01", "2026-13-01"),
 ])
 def test_dates_in_norwegian(value, expected):
-    assert r.date_nb(value) == expected
+    assert t.date_nb(value) == expected
 
 
 def test_norwegian_sort_order():
     names = ["Åfjord", "Ørland", "Ærøy", "Zeta", "Aukra", "Gáivuotna", "Bø"]
-    assert sorted(names, key=r.sort_key_nb) == ["Aukra", "Bø", "Gáivuotna", "Zeta", "Ærøy", "Ørland", "Åfjord"]
+    assert sorted(names, key=t.sort_key_nb) == ["Aukra", "Bø", "Gáivuotna", "Zeta", "Ærøy", "Ørland", "Åfjord"]
 
 
 def test_slugs_are_ascii_and_stable():
-    assert r.slug("5.1.d.3") == "5-1-d-3"
-    assert r.slug("Kåfjord – Gáivuotna") == "kafjord-gaivuotna"
-    assert r.step_anchor("svar-utskrivningsklar") == "steg-svar-utskrivningsklar"
+    assert t.slug("5.1.d.3") == "5-1-d-3"
+    assert t.slug("Kåfjord – Gáivuotna") == "kafjord-gaivuotna"
+    assert t.step_anchor("svar-utskrivningsklar") == "steg-svar-utskrivningsklar"
 
 
 # -- the rendered model --------------------------------------------------------------------
@@ -316,11 +317,11 @@ def test_missing_party_data_is_shown_as_missing(fixture_site):
     page = site.pages["parter/5501.md"]
     assert "Opplysninger mangler" in page
     assert "har ikke registrert: HER-id, meldingsansvarligadresse, dato for signering" in page
-    assert page.count(r.MISSING) >= 3
+    assert page.count(t.MISSING) >= 3
     unn = site.pages["parter/unn.md"]
     assert "Parten har registrert alle opplysningene avtalen krever." in unn
     matrix = site.pages["status.md"]
-    assert "## Partenes opplysninger" in matrix and r.MISSING in matrix
+    assert "## Partenes opplysninger" in matrix and t.MISSING in matrix
 
 
 def test_coverage_matrix_shows_each_state(fixture_site):
@@ -350,7 +351,7 @@ def test_decision_log_and_settings(fixture_site, real_site):
 def test_rule_reference_lists_every_rule(real_site):
     page = real_site[2].pages["regler.md"]
     for rule_id in RULES:
-        assert f"{{#{r.rule_anchor(rule_id)}}}" in page, rule_id
+        assert f"{{#{t.rule_anchor(rule_id)}}}" in page, rule_id
 
 
 def test_schema_pages_list_every_field(real_site):
@@ -358,7 +359,7 @@ def test_schema_pages_list_every_field(real_site):
     chain = site.pages["skjemaer/chain.md"]
     for field in ("steps[].deadline.within", "steps[].on_failure.apprec", "pathways[].substitutions[].with",
                   "sources[].url", "status"):
-        assert f"<code>{r.esc(field)}</code>" in chain, field
+        assert f"<code>{t.esc(field)}</code>" in chain, field
     assert "skjemaer/chain.schema.json" in site.files
     assert json.loads(site.files["skjemaer/chain.schema.json"])["title"] == "Meldingskjede"
 
@@ -368,9 +369,9 @@ def test_print_page_has_every_procedure_and_its_status(real_site):
     page = site.pages["utskrift.md"]
     for entry in repo.of("chain") + repo.of("routine"):
         if entry.data["status"] == "repealed":
-            assert f"{{#{r.print_anchor(entry.id)} " not in page
+            assert f"{{#{t.print_anchor(entry.id)} " not in page
             continue
-        assert f"{{#{r.print_anchor(entry.id)} .sh-print-break}}" in page
+        assert f"{{#{t.print_anchor(entry.id)} .sh-print-break}}" in page
         assert f'data-status="{entry.data["status"]}"' in page
     assert "## Kontaktpunkter ved nedetid" in page
 
@@ -527,10 +528,9 @@ GOLDEN_VIEWS = {"situasjon-stans.json": ("situation", "stans"), "situasjon-utskr
 
 
 def _views(repo, findings):
-    renderer = r._Renderer(repo, findings)
     from checks.site import viewmodel
 
-    return viewmodel.Views(renderer)
+    return viewmodel.Views(viewmodel.Index(repo, findings))
 
 
 @pytest.mark.parametrize("name", sorted(GOLDEN_VIEWS))
@@ -602,7 +602,7 @@ def test_glossary_and_change_log_come_from_the_model(real_site, tmp_path):
     repo, findings, site = real_site
     glossary = site.pages["ordliste.md"]
     for term in repo.of("glossary")[0].data["terms"]:
-        assert f"## {r.esc(term['term'])} {{#ord-" in glossary, term["term"]
+        assert f"## {t.esc(term['term'])} {{#ord-" in glossary, term["term"]
     history = [("2026-01-02", [repo.of("chain")[0].file, "procedures/routines/borte.yaml"])]
     changes = r.render(repo, findings, history=history).pages["endringer.md"]
     assert "### 2\\. januar 2026" in changes or "2. januar 2026" in changes

@@ -12,13 +12,15 @@ is a `Markup` and passes as it is. Inside raw HTML without `markdown` use `{{ va
 Filters: `h` (text for raw HTML), `code` (an id as code), `date` (`2026-05-01` as «1. mai
 2026», plain text), `sentence` (first letter upper case), `rich` (developer text from the
 rule registry and schemas: `backticks` as code, the rest escaped), `join` (like Jinja's, with
-every item escaped for Markdown), `codeblock` (text as an indented code block).
+every item escaped for Markdown), `codeblock` (text as an indented code block), `pre` (text
+for inside `<pre>`: HTML-escaped, line breaks kept).
 Globals: `badge(text, kind)`, `link(text, href)` (a Markdown link; `href` is trusted).
 """
 
 from __future__ import annotations
 
 import functools
+import html
 from pathlib import Path
 
 import jinja2
@@ -96,6 +98,7 @@ def environment() -> jinja2.Environment:
         rich=lambda v: Markup(text.rich(v)),
         join=_join,
         codeblock=_codeblock,
+        pre=lambda v: Markup(html.escape(str(v), quote=False)),
     )
     env.globals.update(link=link, badge=badge, UNCONFIRMED=Markup(text.UNCONFIRMED), MISSING=Markup(text.MISSING))
     return env

@@ -1,4 +1,4 @@
-"""Text helpers the renderer, the view model and the templates share: Norwegian words,
+"""Text helpers the view model and the templates share: Norwegian words,
 escaping for Markdown and HTML, dates, badges, links to sources, contacts and anchors.
 
 Every text from YAML goes through `esc` (Markdown) or `h` (raw HTML) before it reaches a page.
@@ -12,7 +12,6 @@ import re
 import unicodedata
 
 from ..rules.graph import CATEGORY_NB
-from ..model.vocabulary import STATUS_NB
 
 # -- words -----------------------------------------------------------------------------------
 
@@ -96,18 +95,6 @@ def _esc_inner(value: str) -> str:
     return lead + body.translate(_MD_TABLE) + tail
 
 
-def paragraphs(value) -> list[str]:
-    """A free text as Markdown paragraphs (blank lines in the YAML separate them)."""
-    text = str(value or "").strip()
-    if not text:
-        return []
-    out = []
-    for block in re.split(r"\n\s*\n", text):
-        if block.strip():
-            out += [esc(block), ""]
-    return out
-
-
 def slug(value: str) -> str:
     folded = unicodedata.normalize("NFKD", str(value).lower())
     folded = folded.replace("ø", "o").replace("æ", "ae")
@@ -137,25 +124,12 @@ def date_nb(value) -> str:
     return f"{day}. {MONTHS_NB[month - 1]} {year}"
 
 
-def table(header: list[str], rows: list[list[str]]) -> list[str]:
-    """A Markdown table; cells are Markdown already (escaped by the caller)."""
-    out = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    for row in rows:
-        out.append("| " + " | ".join(cell if cell else " " for cell in row) + " |")
-    out.append("")
-    return out
-
-
 def badge(text: str, kind: str) -> str:
     return f'<span class="sh-badge sh-badge--{h(kind)}">{h(text)}</span>'
 
 
 UNCONFIRMED = badge("ikke bekreftet", "unconfirmed")
 MISSING = badge("mangler", "missing")
-
-
-def status_badge(status: str) -> str:
-    return badge(STATUS_NB.get(status, status or "ukjent"), f"status-{status}")
 
 
 def external_link(source: dict) -> str:
@@ -169,40 +143,6 @@ def external_link(source: dict) -> str:
     elif status in SOURCE_STATUS_NB:
         text += f" ({SOURCE_STATUS_NB[status]})"
     return text
-
-
-def sources_list(sources: list) -> list[str]:
-    out = []
-    for source in sources or []:
-        line = "- " + external_link(source)
-        if source.get("note"):
-            line += ": " + _esc_inner(" " + str(source["note"])).strip()
-        out.append(line)
-    if out:
-        out.append("")
-    return out
-
-
-def contact_cells(contact: dict | None) -> str:
-    if not contact:
-        return MISSING
-    parts = [f"<strong>{esc(contact.get('title'))}</strong>"]
-    if contact.get("email"):
-        parts.append(f'e-post <a href="mailto:{h(contact["email"])}">{esc(contact["email"])}</a>')
-    if contact.get("phone"):
-        parts.append(f'telefon <a href="tel:{h(re.sub(r"[^0-9+]", "", contact["phone"]))}">{esc(contact["phone"])}</a>')
-    if contact.get("hours"):
-        parts.append(esc(contact["hours"]))
-    return "<br>".join(parts)
-
-
-def contact_block(contact: dict) -> list[str]:
-    out = [f"- {contact_cells(contact)}"]
-    if contact.get("note"):
-        out[-1] += "<br>" + _esc_inner(" " + contact["note"]).strip()
-    if contact.get("source"):
-        out[-1] += "<br>Kilde: " + external_link(contact["source"])
-    return out
 
 
 def esc_sentence(text: str) -> str:

@@ -1,9 +1,11 @@
 """The view model: what each staff page needs, already resolved, for the templates.
 
-Built from the checked repository through the renderer's indices (`ctx`: the graphs, the
-settings, message types, routines, decisions and the `link` function of `render._Renderer`).
-Values are plain text (escaped by the templates) or `Markup` where they are markup already
-(a link, a badge, a deadline with its links). A test compares these dicts, not the HTML.
+Built from the checked repository through its `Index` (`ctx`: the procedures in order, the
+graphs, settings, message types, routines, decisions, parties, obligations, what refers to
+what, and `link`, the relative address of one page from another). Values are plain text,
+numbers, flags, lists and dicts; the templates escape and format them. (A few staff-page
+values are still `Markup` made here: a step's deadline with its links, badges and source
+links.) The golden tests in tests/test_site.py compare these dicts, not the HTML.
 
 - `step_view`: one step as staff read it: who, what, from which address to which, the
   deadline with its value, the settings it uses with their values, whom to contact, what
@@ -18,6 +20,7 @@ import re
 
 from markupsafe import Markup
 
+import json
 import posixpath
 
 from ..model import marks
@@ -29,8 +32,9 @@ from ..rules import paths
 from ..model.findings import RULES, SEVERITY_NB
 from ..rules.content import missing_party_data, required_party_fields
 from ..rules.graph import CATEGORY_NB, STEP_NB, coverage_matrix, duration_nb
+from . import diagram, schemadoc
 from .templating import link
-from .text import (CATEGORY_ORDER, EVIDENCE_NB, FAMILY_NB, PARTY_NB, SETTING_STATUS_NB, SOURCE_STATUS_NB, STATUS_TITLE,
+from .text import (CATEGORY_ORDER, EVIDENCE_NB, FAMILY_NB, KIND_TITLE, PARTY_NB, ROLE_PARTY_NB, SETTING_STATUS_NB, SOURCE_STATUS_NB, STATUS_TITLE,
                    UNCONFIRMED, decision_anchor, esc, external_link, mtype_anchor, obligation_anchor, print_anchor,
                    rule_anchor, setting_anchor, step_anchor)
 from .text import date_nb as date_text
@@ -630,9 +634,134 @@ class Views:
             })
         return out
 
-    def procedure_view(self, entry, blocks: dict) -> dict:
-        """A chain's or routine's page. `blocks` are the sections still written by the
-        renderer as Markdown (status banner, facts, diagram, addressing, ...), as Markup."""
+    def banner_view(self, entry) -> dict:
+        """The status box every procedure page starts with."""
+        data = entry.data
+        status = data.get("status") or ""
+        decision = self.ctx.decisions.get(data.get("decision")) if data.get("decision") else None
+        return {**status_view(entry), "version": data.get("version") or "?",
+                "what": "meldingskjeden" if entry.kind == "chain" else "rutinen", "body": self.ctx.body,
+                "decision": ({"case": decision.data.get("case_number") or "", "date": decision.data.get("meeting_date") or ""}
+                             if decision else None),
+                "effective": data.get("effective") or "", "review_by": data.get("review_by") or "",
+                "label": STATUS_TITLE.get(status, "Ukjent status") + (" – ikke vedtatt" if status in ("draft", "submitted") else "")}
+
+    def count_unconfirmed(self, entry) -> int:
+        data = entry.data
+        count = len(data.get("unconfirmed") or [])
+        for step in data.get("steps", []) or []:
+            count += len(step.get("unconfirmed") or [])
+            count += sum(1 for m in marks.marked_facts(step).values() if m.get("status") == "unconfirmed")
+            count += sum(1 for s in step.get("sources") or [] if s.get("status") == "unconfirmed")
+        count += sum(1 for s in data.get("sources") or [] if s.get("status") == "unconfirmed")
+        return count
+
+    def procedure_settings(self, entry) -> list[str]:
+        """Every setting a procedure uses, in first-use order."""
+        found: list = list(entry.data.get("settings", []) or [])
+        for step in entry.data.get("steps", []) or []:
+            found += list(step.get("settings", []) or [])
+            for holder in (step.get("deadline") or {}, step.get("escalation") or {}):
+                if holder.get("setting"):
+                    found.append(holder["setting"])
+        return list(dict.fromkeys(found))
+
+    def addressing_view(self, here: str, entry) -> dict | None:
+        """A chain's pathways: what each one changes and every message's addresses in each."""
+        pathways = [p for p in entry.data.get("pathways") or [] if isinstance(p, dict)]
+        if not pathways:
+            return None
+        pg = self.graph(entry)
+        subs = [{s.get("address"): s.get("with") for s in p.get("substitutions") or []} for p in pathways]
+        rows = []
+        for sid in sorted(pg.steps, key=lambda s: pg.steps[s][0]):
+            step = pg.steps[sid][1]
+            if step.get("type") != "message":
+                continue
+            rows.append({"number": pg.steps[sid][0] + 1, "message": self.mtype_ref(here, step.get("message_type")),
+                         "cells": [{"sender": endpoint_text(step.get("from"), sub), "receiver": endpoint_text(step.get("to"), sub)}
+                                   for sub in subs]})
+        return {"pathways": [{"title": _one_line(p.get("title")), "description": _one_line(p.get("description")),
+                              "substitutions": [{"address": ADDRESS_NB.get(s.get("address"), s.get("address")) or "",
+                                                 "with": ADDRESS_NB.get(s.get("with"), s.get("with")) or ""}
+                                                for s in p.get("substitutions") or []],
+                              "sources": _sources(p.get("sources"))} for p in pathways],
+                "rows": rows}
+
+    def failure_view(self, here: str, entry) -> list[dict]:
+        """Which routine follows a negative or missing receipt and a misdirected message,
+        grouped: one group when every message of the chain has the same routines."""
+        pg = self.graph(entry)
+        groups: dict = {}
+        for sid in sorted(pg.steps, key=lambda s: pg.steps[s][0]):
+            step = pg.steps[sid][1]
+            if step.get("type") != "message":
+                continue
+            failure = step.get("on_failure") or {}
+            groups.setdefault((failure.get("apprec"), failure.get("misdirected")), []).append(sid)
+        shown = set(pg.steps)
+        return [{"steps": [self.step_ref(here, entry, s, shown) for s in sids],
+                 "apprec": self.routine_ref(here, apprec), "misdirected": self.routine_ref(here, misdirected)}
+                for (apprec, misdirected), sids in groups.items()]
+
+    def used_by_view(self, here: str, entry) -> list[dict]:
+        how_nb = {"apprec": "ved negativ eller manglende kvittering", "misdirected": "ved feilsendt melding",
+                  "subprocess": "som delprosedyre"}
+        grouped: dict = {}
+        for user, sid, how in self.ctx.uses.get(("routine", entry.id), []):
+            grouped.setdefault((user.id, how), (user, []))[1].append(sid)
+        return [{"procedure": self.proc_ref(here, user), "how": how_nb.get(how, ""),
+                 "steps": [self.step_link(here, user, s) for s in sids]}
+                for (_, how), (user, sids) in sorted(grouped.items(), key=lambda item: item[0])]
+
+    def sections_view(self, here: str, entry) -> dict:
+        """The parts of a procedure page around its steps: status, facts, diagram, addressing,
+        failures, roles, contacts, settings, obligations, who uses it, what is unconfirmed, sources."""
+        ctx = self.ctx
+        data = entry.data
+        contacts = [c for c in data.get("contacts") or [] if isinstance(c, dict)]
+        for step in data.get("steps", []) or []:
+            for contact in step.get("contacts") or []:
+                if isinstance(contact, dict) and contact not in contacts:
+                    contacts.append(contact)
+        settings = []
+        for sid in self.procedure_settings(entry):
+            setting = ctx.settings.get(sid)
+            settings.append({**self.setting_view(here, sid), "ref": self.setting_ref(here, sid),
+                             "status": SETTING_STATUS_NB.get(setting.data.get("status"), "") if setting else ""})
+        diagram_kind = "sekvensdiagram" if entry.kind == "chain" else "flytskjema"
+        return {
+            "banner": self.banner_view(entry),
+            "summary": paragraphs_view(data.get("summary")),
+            "unconfirmed_count": self.count_unconfirmed(entry),
+            "type": "meldingskjede" if entry.kind == "chain"
+            else "rutine for " + _one_line(CATEGORY_NB.get(data.get("category"), data.get("category"))),
+            "version": data.get("version") or "", "owner": _one_line(data.get("owner")),
+            "decision": self.decision_ref(here, ctx.decisions.get(data.get("decision"))),
+            "effective": data.get("effective") or "", "review_by": data.get("review_by") or "",
+            "diagram": {"kind": diagram_kind, "shape": "sequence" if entry.kind == "chain" else "flowchart",
+                        "label": f"{_sentence_case(diagram_kind)}: {_one_line(data.get('title') or entry.id)}",
+                        "source": diagram.mermaid(entry, ctx.message_types)},
+            "addressing": self.addressing_view(here, entry) if entry.kind == "chain" else None,
+            "failures": self.failure_view(here, entry) if entry.kind == "chain" else [],
+            "roles": [{"title": _one_line(r.get("title")), "party": ROLE_PARTY_NB.get(r.get("party"), r.get("party")) or "",
+                       "description": _one_line(r.get("description"))}
+                      for r in data.get("roles") or [] if isinstance(r, dict)] if entry.kind != "chain" else [],
+            "contacts": [{**contact_view(c), "source": source_view(c.get("source"))} for c in contacts]
+            if entry.kind != "chain" else [],
+            "settings": settings,
+            "fulfils": [{"id": oid, "href": ctx.link(here, "avtalen.md", obligation_anchor(oid)),
+                         "clause": _one_line(ctx.obligation_by_id.get(oid, {}).get("clause")),
+                         "summary": _one_line(ctx.obligation_by_id.get(oid, {}).get("summary"))}
+                        for oid in data.get("fulfils") or []],
+            "used_by": self.used_by_view(here, entry) if entry.kind == "routine" else [],
+            "unconfirmed": _lines(data.get("unconfirmed")),
+            "sources": _sources(data.get("sources")),
+        }
+
+    def procedure_view(self, entry) -> dict:
+        """A chain's or routine's page: the version in force when there is one (read from
+        git), its steps in full, and the sections around them (`sections_view`)."""
         here = self.ctx.procedure_path(entry)
         shown = self.shown_entry(entry)
         pg = self.graph(shown)
@@ -643,7 +772,7 @@ class Views:
                 "steps": steps, "situations": situations, "obligations": self.obligations_view(here, entry),
                 "lifecycle": self.lifecycle_view(here, entry), "shows_in_force": shown is not entry,
                 "last_changed": self.ctx.last_changed.get(entry.file, ""),
-                **{k: Markup(v) for k, v in blocks.items()}}
+                **self.sections_view(here, shown)}
 
     # -- the print page ---------------------------------------------------------------------
 
@@ -1068,6 +1197,25 @@ class Views:
             groups.setdefault(prefix, {"title": RULE_GROUP_NB.get(prefix, prefix), "anchor": f"gruppe-{_slug(prefix)}",
                                        "rules": []})["rules"].append(view)
         return {"rules": rules, "groups": list(groups.values()), "findings_href": self.ctx.link(here, "funn.md")}
+    def schemas_view(self, here: str, docs: dict) -> dict:
+        """The editor page on the schemas: each document kind with its files and schema."""
+        kinds = [{"kind": kind, "title": KIND_TITLE.get(kind, kind), "href": self.ctx.link(here, f"skjemaer/{kind}.md"),
+                  "pattern": pattern, "file": f"{kind}.schema.json",
+                  "file_href": self.ctx.link(here, f"skjemaer/{kind}.schema.json")}
+                 for kind, pattern in schemadoc.kind_patterns() if f"{kind}.schema.json" in docs]
+        mapping = {f"schemas/{k['file']}": k["pattern"] for k in kinds}
+        return {"kinds": kinds,
+                "common_href": self.ctx.link(here, "skjemaer/common.schema.json") if "common.schema.json" in docs else "",
+                "vscode_settings": json.dumps({"yaml.schemas": mapping}, indent=2, ensure_ascii=False)}
+
+    def schema_view(self, here: str, kind: str, docs: dict) -> dict:
+        """One schema's page: every field with its title, value type, whether it is required."""
+        name = f"{kind}.schema.json"
+        schema = docs[name][1]
+        return {"kind": kind, "title": KIND_TITLE.get(kind, kind), "description": schema.get("description", ""),
+                "pattern": dict(schemadoc.kind_patterns()).get(kind, ""), "file": name,
+                "file_href": self.ctx.link(here, f"skjemaer/{name}"),
+                "fields": schemadoc.schema_fields(schema, name, docs)}
 
 def print_step_anchor(pid: str, sid: str) -> str:
     return f"p-{_slug(pid)}-{_slug(sid)}"
