@@ -190,10 +190,15 @@ def test_rich_text_keeps_code_and_escapes_the_rest():
 
 
 def test_external_links_only_for_https_and_quoted():
-    link = t.external_link({"title": "<i>t</i>", "url": 'https://example.org/"onmouseover="x"', "status": "unconfirmed"})
+    from checks.site.templating import environment
+    from checks.site.viewmodel import source_view
+
+    template = environment().from_string('{% import "partials/blocks.md.j2" as b %}{{ b.source(x) }}')
+    link = template.render(x=source_view({"title": "<i>t</i>", "url": 'https://example.org/"onmouseover="x"',
+                                          "status": "unconfirmed"}))
     assert link.startswith('<a href="https://example.org/&quot;onmouseover=&quot;x&quot;">&lt;i&gt;t&lt;/i&gt;</a>')
     assert "ikke bekreftet" in link
-    assert "<a" not in t.external_link({"title": "t", "url": "javascript:alert(1)"})
+    assert "<a" not in template.render(x=source_view({"title": "t", "url": "javascript:alert(1)"}))
 
 
 # -- small helpers -------------------------------------------------------------------------

@@ -132,19 +132,6 @@ UNCONFIRMED = badge("ikke bekreftet", "unconfirmed")
 MISSING = badge("mangler", "missing")
 
 
-def external_link(source: dict) -> str:
-    """A source as a link with its status; only https addresses become links."""
-    title = esc(source.get("title") or source.get("url"))
-    url = str(source.get("url") or "")
-    text = f'<a href="{h(url)}">{title}</a>' if url.startswith("https://") else title
-    status = source.get("status")
-    if status == "unconfirmed":
-        text += " " + UNCONFIRMED
-    elif status in SOURCE_STATUS_NB:
-        text += f" ({SOURCE_STATUS_NB[status]})"
-    return text
-
-
 def esc_sentence(text: str) -> str:
     """The first letter of an already escaped sentence in upper case."""
     return text[:1].upper() + text[1:] if text else text

@@ -3,9 +3,9 @@
 Built from the checked repository through its `Index` (`ctx`: the procedures in order, the
 graphs, settings, message types, routines, decisions, parties, obligations, what refers to
 what, and `link`, the relative address of one page from another). Values are plain text,
-numbers, flags, lists and dicts; the templates escape and format them. (A few staff-page
-values are still `Markup` made here: a step's deadline with its links, badges and source
-links.) The golden tests in tests/test_site.py compare these dicts, not the HTML.
+numbers, flags, lists and dicts, never markup: the templates escape and format them (a
+deadline, a badge, a source link are partials). The golden tests in tests/test_site.py
+compare these dicts, not the HTML.
 
 - `step_view`: one step as staff read it: who, what, from which address to which, the
   deadline with its value, the settings it uses with their values, whom to contact, what
@@ -17,8 +17,6 @@ links.) The golden tests in tests/test_site.py compare these dicts, not the HTML
 from __future__ import annotations
 
 import re
-
-from markupsafe import Markup
 
 import json
 import posixpath
@@ -33,9 +31,8 @@ from ..model.findings import RULES, SEVERITY_NB
 from ..rules.content import missing_party_data, required_party_fields
 from ..rules.graph import CATEGORY_NB, STEP_NB, coverage_matrix, duration_nb
 from . import diagram, schemadoc
-from .templating import link
 from .text import (CATEGORY_ORDER, EVIDENCE_NB, FAMILY_NB, KIND_TITLE, PARTY_NB, ROLE_PARTY_NB, SETTING_STATUS_NB, SOURCE_STATUS_NB, STATUS_TITLE,
-                   UNCONFIRMED, decision_anchor, esc, external_link, mtype_anchor, obligation_anchor, print_anchor,
+                   decision_anchor, mtype_anchor, obligation_anchor, print_anchor,
                    rule_anchor, setting_anchor, step_anchor)
 from .text import date_nb as date_text
 from .text import slug as _slug
@@ -51,10 +48,6 @@ def situation_page(sid: str) -> str:
 
 def role_page(rid: str) -> str:
     return f"roller/{rid}.md"
-
-
-def _m(value) -> Markup:
-    return Markup(esc(value))
 
 
 def status_view(entry) -> dict:
@@ -258,13 +251,6 @@ class Views:
                 "href": self.ctx.link(here, "innstillinger.md", f"innstilling-{_slug(sid)}"),
                 "adopted": data.get("status") == "adopted", "value_state": value_state}
 
-    @staticmethod
-    def setting_value(setting: dict) -> Markup:
-        """«**4 timer** (foreslått, ikke vedtatt)», or the state alone when there is no value."""
-        if setting["amount"]:
-            return Markup("**{}** ({})").format(_m(setting["amount"]), _m(setting["state"]))
-        return _m(setting["state"])
-
     def step_ref(self, here: str, entry, sid: str, shown: set | None = None) -> dict | None:
         """A reference to another step: its number, title and where it is (on this page when
         it is shown here, else on the procedure's page)."""
@@ -279,46 +265,48 @@ class Views:
         return {"number": index + 1, "title": step.get("title") or sid, "href": href}
 
     def deadline(self, here: str, entry, deadline: dict, shown: set | None = None,
-                 step: dict | None = None) -> Markup | None:
+                 step: dict | None = None) -> dict | None:
+        """A step's deadline (partials/macros.md.j2 `deadline`): same day as, within a duration
+        of, or within a setting's value of the step it counts from (`since`, a step reference,
+        or None and `from` when that step is unknown); where the deadline comes from
+        (`origin`: forskrift, anbefalt standard, ...) and a mark on its value."""
         if not deadline:
             return None
-        start = self.step_ref(here, entry, deadline.get("from"), shown)
-        since = (Markup("«{}» ({})").format(_m(start["title"]), link(f"steg {start['number']}", start["href"]))
-                 if start else _m(deadline.get("from")))
+        view = {"since": self.step_ref(here, entry, deadline.get("from"), shown), "from": _one_line(deadline.get("from")),
+                "same_day": False, "within": "", "setting": None, "origin": "", "mark": None}
         if deadline.get("same_day"):
-            text = Markup("samme dag som {}").format(since)
+            view["same_day"] = True
         elif deadline.get("within"):
-            text = Markup("innen {} etter {}").format(_m(duration_nb(deadline["within"])), since)
+            view["within"] = duration_nb(deadline["within"])
         elif deadline.get("setting"):
-            setting = self.setting_view(here, deadline["setting"])
-            text = Markup("innen {} etter {} (innstillingen {})").format(
-                self.setting_value(setting), since,
-                link(setting["title"], setting["href"]) if setting["href"] else _m(setting["title"]))
+            view["setting"] = self.setting_view(here, deadline["setting"])
         else:
             return None
         origin = marks.deadline_origin(deadline)
-        if origin:  # where the deadline comes from: forskrift, anbefalt standard, praksis, ...
-            text += Markup(" ({})").format(marks.DEADLINE_ORIGIN_NB[origin])
+        if origin:
+            view["origin"] = marks.DEADLINE_ORIGIN_NB[origin]
         mark = marks.fact_mark(step if step is not None else {"deadline": deadline}, "deadline")
         if mark:  # the mark sits on the deadline's value, not on the step
-            text += Markup(" ") + mark_badge(mark)
-        return text
+            view["mark"] = mark_view(mark)
+        return view
 
-    def deadline_short(self, entry, deadline: dict) -> Markup | None:
-        """A deadline in a few words, with its value: «**samme dag** som «Pasienten er vurdert
-        utskrivningsklar»», «**innen 24 timer** etter …»."""
+    def deadline_short(self, entry, deadline: dict) -> dict | None:
+        """A deadline in a few words, with its value (partials/macros.md.j2 `deadline_short`):
+        «**samme dag** som «Pasienten er vurdert utskrivningsklar»», «**innen 24 timer** etter …»."""
         if not deadline:
             return None
         start = self.graph(entry).steps.get(deadline.get("from"))
-        since = _m(f"«{start[1].get('title') or deadline.get('from')}»") if start else _m(deadline.get("from"))
+        view = {"since": _one_line((start[1].get("title") if start else None) or deadline.get("from")),
+                "known": start is not None, "same_day": False, "within": "", "setting": None}
         if deadline.get("same_day"):
-            return Markup("**samme dag** som {}").format(since)
-        if deadline.get("within"):
-            return Markup("**innen {}** etter {}").format(_m(duration_nb(deadline["within"])), since)
-        if deadline.get("setting"):
-            setting = self.setting_view("", deadline["setting"])
-            return Markup("innen {} etter {}").format(self.setting_value(setting), since)
-        return None
+            view["same_day"] = True
+        elif deadline.get("within"):
+            view["within"] = duration_nb(deadline["within"])
+        elif deadline.get("setting"):
+            view["setting"] = self.setting_view("", deadline["setting"])
+        else:
+            return None
+        return view
 
     def step_view(self, here: str, entry, sid: str, shown: set | None = None) -> dict:
         ctx = self.ctx
@@ -356,7 +344,7 @@ class Views:
         if step.get("answers"):
             view["answers"] = self.step_ref(here, entry, step["answers"], shown)
         view["deadline"] = self.deadline(here, entry, step.get("deadline") or {}, shown, step)
-        view["marks"] = {fact: Markup(" ") + mark_badge(mark) for fact, mark in (step.get("marks") or {}).items()
+        view["marks"] = {fact: mark_view(mark) for fact, mark in (step.get("marks") or {}).items()
                          if fact in ("message_type", "from", "to", "actor") and mark.get("status") in marks.MARK_NB}
         view["deadline_short"] = self.deadline_short(entry, step.get("deadline") or {})
         used = list(step.get("settings") or [])
@@ -365,19 +353,14 @@ class Views:
             used.append(escalation["setting"])
         if escalation:
             role = roles.get(escalation.get("to"))
-            text = Markup("Eskaleres til {}").format(_m((role or {}).get("title") or escalation.get("to")))
-            if escalation.get("after"):
-                text += Markup(" etter {}").format(_m(duration_nb(escalation["after"])))
-            if escalation.get("setting"):
-                setting = self.setting_view(here, escalation["setting"])
-                text += Markup(" etter {}").format(self.setting_value(setting))
-            view["escalation"] = text
+            view["escalation"] = {
+                "to": _one_line((role or {}).get("title") or escalation.get("to")),
+                "after": duration_nb(escalation["after"]) if escalation.get("after") else "",
+                "setting": self.setting_view(here, escalation["setting"]) if escalation.get("setting") else None}
         # Every setting the step uses (for the page's key values); `inline`: not already said
         # in the escalation line.
         view["settings"] = [{**self.setting_view(here, s), "inline": s != escalation.get("setting")}
                             for s in dict.fromkeys(used)]
-        for setting in view["settings"]:
-            setting["shown"] = self.setting_value(setting)
         view["contacts"] = [contact_view(c) for c in step.get("contacts") or [] if isinstance(c, dict)]
         for branch in step.get("branches") or []:
             view["branches"].append({"condition": branch.get("condition") or "",
@@ -442,13 +425,13 @@ class Views:
         for view in views:
             if view["deadline_short"]:
                 facts.append({"label": view["title"], "number": view["number"], "href": f"#{view['anchor']}",
-                              "text": view["deadline_short"],
+                              "deadline": view["deadline_short"], "setting": None,
                               "to": view["receiver"], "alternatives": view["alternatives"]})
             for setting in view["settings"]:
                 if setting["title"] not in seen_settings:
                     seen_settings.add(setting["title"])
                     facts.append({"label": setting["title"], "number": None, "href": setting["href"],
-                                  "text": setting["shown"], "to": "", "alternatives": []})
+                                  "deadline": None, "setting": setting, "to": "", "alternatives": []})
         related = []
         for rid in data.get("related") or []:
             other = self.procedures.get(rid)
@@ -587,25 +570,24 @@ class Views:
         view = self.step_view(here, entry, sid, shown=set(self.graph(entry).steps))
         step = self.graph(entry).steps[sid][1]
         deadline = step.get("deadline") or {}
-        view["rule"] = Markup(external_link(deadline["rule"])) if deadline.get("rule") else None
+        view["rule"] = source_view(deadline.get("rule"))
         view["rule_note"] = " ".join(str((deadline.get("rule") or {}).get("note") or "").split())
         view["deadline_note"] = " ".join(str(deadline.get("note") or "").split())
         view["unconfirmed_items"] = [" ".join(str(u).split()) for u in step.get("unconfirmed") or [] if u]
         view["not_found"] = [" ".join(str(u).split()) for u in step.get("not_found") or [] if u]
-        view["fact_notes"] = [{"fact": marks.FACT_NB[fact].capitalize(), "badge": mark_badge(mark),
+        view["fact_notes"] = [{"fact": marks.FACT_NB[fact].capitalize(), "mark": mark_view(mark),
                                "note": " ".join(str(mark.get("note") or "").split())}
                               for fact, mark in (step.get("marks") or {}).items()
                               if fact in marks.FACT_NB and mark.get("status") in marks.MARK_NB and mark.get("note")]
         ref = deadline.get("legal_reference")
-        view["legal_reference"] = Markup(external_link(ref)) if isinstance(ref, dict) else None
+        view["legal_reference"] = source_view(ref)
         view["legal_reference_note"] = " ".join(str((ref or {}).get("note") or "").split())
         off = deadline.get("off_hours") or {}
         view["off_hours"] = ({"weekends": " ".join(str(off.get("weekends_and_holidays") or "").split()),
                               "out_of_hours": " ".join(str(off.get("out_of_hours") or "").split()),
-                              "badge": mark_badge(off) if off.get("status") in marks.MARK_NB else ""}
+                              "mark": mark_view(off) if off.get("status") in marks.MARK_NB else None}
                              if off else None)
-        view["sources"] = [{"link": Markup(external_link(s)), "note": " ".join(str(s.get("note") or "").split())}
-                           for s in step.get("sources") or [] if isinstance(s, dict)]
+        view["sources"] = _sources(step.get("sources"))
         view["mtype_version"] = ""
         if step.get("type") == "message":
             mtype = ctx.message_types.get(step.get("message_type"))
@@ -628,7 +610,7 @@ class Views:
                 "kind": self.path_kind_nb.get(constraint.kind, constraint.kind),
                 "holds": bool(result.holds),
                 "message": result.message or "",
-                "source": Markup(external_link(source)) if isinstance(source, dict) and source else None,
+                "source": source_view(source) if source else None,
                 "way": [self.step_ref(here, entry, sid, set(self.graph(entry).steps))
                         for sid in result.counterexample or []] if not result.holds else [],
             })
@@ -825,7 +807,7 @@ class Views:
                           "expansion": term.get("expansion") or "",
                           "definition": " ".join(str(term.get("definition") or "").split()),
                           "also": list(term.get("also") or []),
-                          "source": Markup(external_link(source)) if isinstance(source, dict) else None})
+                          "source": source_view(source)})
         terms.sort(key=lambda t: _sort_nb(t["term"]))
         return {"terms": terms}
 
@@ -895,7 +877,7 @@ class Views:
             view = contact_view(contact) if isinstance(contact, dict) else None
             if view is not None:
                 source = contact.get("source")
-                view["source"] = Markup(external_link(source)) if isinstance(source, dict) else None
+                view["source"] = source_view(source)
             contacts.append({"label": label[:1].upper() + label[1:], "contact": view, "missing": key in required})
         return {
             "name": name,
@@ -906,8 +888,7 @@ class Views:
                           if isinstance(a, dict)],
             "contacts": contacts,
             "note": " ".join(str(data.get("note") or "").split()),
-            "sources": [{"link": Markup(external_link(src)), "note": " ".join(str(src.get("note") or "").split())}
-                        for src in data.get("sources") or [] if isinstance(src, dict)],
+            "sources": _sources(data.get("sources")),
         }
 
     # -- references a page makes to other pages ----------------------------------------------
@@ -1237,11 +1218,10 @@ def _sort_nb(value: str):
     return sort_key_nb(value)
 
 
-def mark_badge(mark: dict) -> Markup:
-    """The badge for one marked fact: «ikke bekreftet» or «sekundærkilde»."""
-    from .text import badge
+def mark_view(mark: dict) -> dict:
+    """A marked fact's mark (partials/blocks.md.j2 `mark_after`): «ikke bekreftet» or «sekundærkilde»."""
     status = mark.get("status")
-    return Markup(UNCONFIRMED) if status == "unconfirmed" else Markup(badge(marks.MARK_NB.get(status, status), status))
+    return {"status": status, "word": marks.MARK_NB.get(status, status)}
 
 
 # -- plain values for the templates ----------------------------------------------------------
