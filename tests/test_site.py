@@ -529,7 +529,9 @@ GOLDEN_VIEWS = {"situasjon-stans.json": ("situation", "stans"), "situasjon-utskr
                 "side-avtalen.json": ("agreement_view", "avtalen.md"),
                 "side-innstillinger.json": ("settings_page_view", "innstillinger.md"),
                 "side-vedtak.json": ("decisions_view", "vedtak.md"),
-                "side-funn.json": ("findings_view", "funn.md")}
+                "side-funn.json": ("findings_view", "funn.md"),
+                # a chain's and a routine's page (the diagram's source is diagram.py's, tested there)
+                "prosedyre-kjede.json": ("procedure", "kjede"), "prosedyre-kvittering.json": ("procedure", "kvittering")}
 
 
 def _views(repo, findings):
@@ -548,6 +550,9 @@ def test_golden_view_models(fixture_site, name):
         got = views.situation_view(next(s for s in views.situations if s.id == ident))
     elif kind == "role":
         got = views.role_view(next(x for x in views.roles if x.id == ident))
+    elif kind == "procedure":
+        got = views.procedure_view(next(e for e in repo.of("chain") + repo.of("routine") if e.id == ident))
+        got["diagram"]["source"] = "(diagram.mermaid)"
     else:
         got = getattr(views, kind)(ident)
     text = json.dumps(got, ensure_ascii=False, indent=1, sort_keys=True, default=str) + "\n"
