@@ -1,7 +1,8 @@
-"""Text helpers the view model and the templates share: Norwegian words,
-escaping for Markdown and HTML, dates, badges, links to sources, contacts and anchors.
+"""Text helpers the view model and the templates share: Norwegian words, escaping for
+Markdown and HTML, dates, badges, slugs and anchors.
 
-Every text from YAML goes through `esc` (Markdown) or `h` (raw HTML) before it reaches a page.
+Every text from YAML goes through `esc` (Markdown) or `h` (raw HTML) before it reaches a page:
+the templates do it (`checks/site/templating.py`), the view model hands them plain text.
 """
 
 from __future__ import annotations
