@@ -72,6 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="git-revisjon å sammenligne med; kjører også reglene for vedtaksprosessen "
                             "(versjon, vedtak, historikk)")
     check.add_argument("--today", metavar="DATO", help="datoen sjekkene regner som i dag, ÅÅÅÅ-MM-DD (standard: i dag)")
+    check.add_argument("--no-cache", action="store_true",
+                       help="les og skjemasjekk hver fil på nytt, uten hurtiglageret (se README «Hurtiglager»)")
 
     diff = sub.add_parser("diff", help="endringsrapport på norsk mellom to git-revisjoner")
     diff.add_argument("base", nargs="?", metavar="BASE",
@@ -205,15 +207,20 @@ def cmd_check(args) -> int:
         except ValueError:
             raise UsageError(f"stien `{raw}` ligger utenfor depotet `{root}`") from None
     baseline = None
+    store = None
+    if not args.no_cache:  # per-file results kept between runs, keyed by content (checks/model/cache.py)
+        from .model.cache import FileCache, cache_dir
+        folder = cache_dir()
+        store = FileCache(root, folder) if folder is not None else None
     if args.base is None:
-        repo, findings = run_checks(root, today=_today(args))
+        repo, findings = run_checks(root, today=_today(args), store=store)
     else:  # both sides share one parse cache: unchanged files are parsed once
         from .model.repository import load_repository
         from .review.gate import analyse, standing
         from .report import compare_findings
         cache: dict = {}
         base = _load_base(root, args.base, cache)
-        repo = load_repository(root, cache=cache)
+        repo = load_repository(root, cache=cache, store=store)
         findings = analyse(repo, base=base, today=_today(args))
         base_findings = standing(base, today=_today(args))
     if wanted:
@@ -223,7 +230,9 @@ def cmd_check(args) -> int:
         findings = keep(findings)
         base_findings = keep(base_findings) if args.base is not None else []
     from .compliance.scenario import check as check_scenarios
-    findings = sorted(set(findings) | set(check_scenarios(root, repo)))
+    findings = sorted(set(findings) | set(check_scenarios(root, repo, store)))
+    if store is not None:
+        store.save()
     if args.base is not None:
         baseline = compare_findings(findings, base_findings)
     fmt = args.format or default_format()

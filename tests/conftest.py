@@ -1,12 +1,17 @@
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "cases"
+
+# `samhandling check` keeps a per-file cache (checks/model/cache.py); the tests use their own,
+# shared by the whole run (so every CLI test also exercises it), never the user's
+os.environ.setdefault("SAMHANDLING_CACHE", tempfile.mkdtemp(prefix="samhandling-test-cache-"))
 
 
 def run_cli(*args, cwd=None, env=None):

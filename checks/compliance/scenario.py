@@ -75,22 +75,30 @@ def scenario_files(root: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*.yaml") if p.is_file())
 
 
-def load(root: Path, path: Path, schemas=None) -> Scenario:
-    """Strict YAML, the privacy guard and the scenario schema, as for every other document."""
+def load(root: Path, path: Path, schemas=None, store=None) -> Scenario:
+    """Strict YAML, the privacy guard and the scenario schema, as for every other document.
+    `store`, check's per-file cache (checks/model/cache.py), keeps the load and schema result."""
     root = Path(root)
     try:
         rel = path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         rel = str(path)
     raw = path.read_bytes()
-    doc = load_bytes(rel, raw)
+    schemas = schemas or schemas_for(root)
+    key = store.key("scenario", rel, raw, schemas.digest) if store is not None else None
+    hit = store.get(key) if key is not None else None
+    doc, checked = hit if hit is not None else (load_bytes(rel, raw), None)
     sc = Scenario(rel, doc, list(doc.findings))
     sc.findings += privacy.scan_text(rel, doc.text or "")
     if doc.findings or doc.data is None:
+        if key is not None and hit is None:
+            store.put(key, doc)
         return sc
-    schemas = schemas or schemas_for(root)
-    if "scenario.schema.json" in schemas.raw:
-        sc.findings += schemas.validate("scenario", doc)
+    if checked is None:
+        checked = schemas.validate("scenario", doc) if "scenario.schema.json" in schemas.raw else []
+        if key is not None:
+            store.put(key, doc, checked)
+    sc.findings += checked
     sid = sc.data.get("id")
     if isinstance(sid, str) and sid != path.stem:
         sc.findings.append(R_ID_MISMATCH.at(rel, doc.position(("id",)),
@@ -351,15 +359,15 @@ def _same_moment(a: str, b: str) -> bool:
         return False
 
 
-def check(root: Path, repo: Repository) -> list[Finding]:
+def check(root: Path, repo: Repository, store=None) -> list[Finding]:
     """Every scenario under `scenarios/`: loaded, walked and compared with its expectations."""
     findings = []
     files = scenario_files(root)
     if not files:
         return findings
-    schemas = schemas_for(Path(root))
+    schemas = repo.schemas or schemas_for(Path(root))
     for path in files:
-        sc = load(root, path, schemas)
+        sc = load(root, path, schemas, store)
         findings += sc.findings
         if sc.findings:
             continue

@@ -17,14 +17,22 @@ import math
 import re
 from dataclasses import dataclass, field
 
-import yaml
-
 from .findings import ERROR, Finding, rule
 
-try:  # libyaml's C parser: ten times faster than the pure-Python one
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - exercised only without libyaml
-    from yaml import SafeLoader as _Loader
+_Loader = None  # libyaml's C parser; imported with PyYAML when the first file is parsed
+
+
+def _yaml():
+    """PyYAML and its parser, imported on first use: a check whose every file comes from the
+    cache (checks/model/cache.py) never pays for the import."""
+    global _Loader
+    import yaml
+    if _Loader is None:
+        try:  # libyaml's C parser: ten times faster than the pure-Python one
+            from yaml import CSafeLoader as _Loader
+        except ImportError:  # pragma: no cover - exercised only without libyaml
+            from yaml import SafeLoader as _Loader
+    return yaml
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 40
@@ -238,6 +246,7 @@ def load_text(file: str, text: str, doc: Document | None = None) -> Document:
     doc.text = text
     hidden = HIDDEN_BREAK.search(text) is not None
     mark = _GitMarks(text) if hidden else _mark
+    yaml = _yaml()
     enabled = gc.isenabled()
     gc.disable()  # the collector running while nodes are built nearly triples the cost
     try:
@@ -314,7 +323,7 @@ def _compose(file: str, text: str, doc: Document, mark=_mark) -> None:
     positions = doc.positions
     key_positions = doc.key_positions
     stack: list[_Frame] = []
-    ev = yaml.events
+    ev = _yaml().events
 
     def check_node(event) -> None:
         anchor = getattr(event, "anchor", None)

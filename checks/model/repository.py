@@ -149,6 +149,7 @@ class Repository:
     entries: list = field(default_factory=list)
     findings: list = field(default_factory=list)
     documents: list = field(default_factory=list)  # every loaded file, also those that failed
+    schemas: object = None  # the SchemaSet the documents were checked with (scenarios reuse it)
 
     def of(self, kind: str) -> list:
         """Valid entries of a kind, the subjects of the content and graph rules."""
@@ -220,16 +221,18 @@ def schemas_for(root: Path) -> SchemaSet:
 
 
 def load_repository(root: Path, schemas: SchemaSet | None = None, reader=None,
-                    cache: dict | None = None) -> Repository:
+                    cache: dict | None = None, store=None) -> Repository:
     """Load and schema-check every document under `root/procedures`.
 
     `reader(rel_path) -> bytes` reads a file by its path relative to the root; the
     default reads the working tree (the diff reads git objects through the same seam).
     `cache`, a dict the caller keeps, reuses the parse of a file whose bytes are unchanged.
+    `store`, a `checks.model.cache.FileCache`, keeps each file's load and schema result on disk
+    between runs, keyed by its bytes, path, the schemas and the code (`check`'s cache).
     """
     root = Path(root)
     schemas = schemas or schemas_for(root)
-    repo = Repository(root)
+    repo = Repository(root, schemas=schemas)
     if reader is None:
         paths = []
         unreadable: list = []
@@ -279,18 +282,23 @@ def load_repository(root: Path, schemas: SchemaSet | None = None, reader=None,
         except OSError as exc:
             repo.findings.append(R_UNREADABLE.at(rel, (1, 1), f"Filen kan ikke leses: {exc.strerror or exc}."))
             continue
-        if cache is not None:
-            hit = cache.get((rel, raw))
-            if hit is None:
-                hit = cache[(rel, raw)] = load_bytes(rel, raw)
-            doc = Document(rel, hit.data, hit.text, hit.positions, hit.key_positions, list(hit.findings))
-        else:
-            doc = load_bytes(rel, raw)
+        key = store.key(kind, rel, raw, schemas.digest) if store is not None else None
+        hit = store.get(key) if key is not None else None  # loaded and schema-checked before
+        doc = hit[0] if hit is not None else None
+        if doc is None:
+            if cache is not None:
+                hit = cache.get((rel, raw))
+                if hit is None:
+                    hit = cache[(rel, raw)] = load_bytes(rel, raw)
+                doc = Document(rel, hit.data, hit.text, hit.positions, hit.key_positions, list(hit.findings))
+            else:
+                doc = load_bytes(rel, raw)
+            if not doc.findings and doc.data is not None:
+                doc.findings = schemas.validate(kind, doc)
+            if key is not None:
+                store.put(key, doc)
         repo.documents.append(doc)
         repo.findings.extend(doc.findings)
-        if not doc.findings and doc.data is not None:
-            doc.findings = schemas.validate(kind, doc)
-            repo.findings.extend(doc.findings)
         entry = Entry(kind, doc, valid=not doc.findings)
         if isinstance(doc.data, dict):
             _check_id(entry, rel, repo)

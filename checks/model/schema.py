@@ -16,10 +16,6 @@ from pathlib import Path
 from .findings import ERROR, path_text, rule
 from .loader import Document
 
-try:
-    import jsonschema_rs
-except ImportError:  # pragma: no cover - the reference validator alone still works
-    jsonschema_rs = None
 
 BASE_URI = "https://samhandling.invalid/schemas/"
 KINDS = ("agreement", "party", "message-type", "chain", "routine", "decision", "setting", "scenario", "situation",
@@ -121,6 +117,12 @@ class SchemaSet:
         return self
 
     @cached_property
+    def digest(self) -> str:
+        """SHA-256 of the schemas' contents (part of the key of check's per-file cache)."""
+        import hashlib
+        return hashlib.sha256(json.dumps(self.raw, sort_keys=True).encode()).hexdigest()
+
+    @cached_property
     def registry(self):
         from referencing import Registry, Resource  # only needed to explain a failure
         return Registry().with_resources(
@@ -137,18 +139,26 @@ class SchemaSet:
         }
 
     @cached_property
-    def _fast(self) -> dict:
-        if jsonschema_rs is None:
-            return {}
-        registry = jsonschema_rs.Registry([(s["$id"], s) for s in self.raw.values()])
-        return {
-            kind: jsonschema_rs.validator_for(self.raw[f"{kind}.schema.json"], registry=registry,
-                                               validate_formats=True)
-            for kind in KINDS if f"{kind}.schema.json" in self.raw
-        }
+    def _fast_registry(self):
+        try:  # imported when the first file is validated (a check served from its cache never is)
+            import jsonschema_rs
+        except ImportError:  # pragma: no cover - the reference validator alone still works
+            return None
+        return jsonschema_rs, jsonschema_rs.Registry([(s["$id"], s) for s in self.raw.values()])
+
+    def _fast(self, kind: str):
+        """The compiled fast validator of one kind, built when a file of that kind is first
+        validated (a check that reads one changed file compiles one schema)."""
+        validators = self.__dict__.setdefault("_fast_validators", {})
+        if kind not in validators:
+            found = self._fast_registry
+            name = f"{kind}.schema.json"
+            validators[kind] = None if found is None or name not in self.raw else found[0].validator_for(
+                self.raw[name], registry=found[1], validate_formats=True)
+        return validators[kind]
 
     def validate(self, kind: str, doc: Document) -> list:
-        fast = self._fast.get(kind)
+        fast = self._fast(kind)
         if fast is not None and fast.is_valid(doc.data):
             return []
         errors = sorted(self._reference[kind].iter_errors(doc.data),

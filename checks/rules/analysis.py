@@ -41,6 +41,7 @@ def _placeholders_first(findings: list[Finding], marked: list[Finding]) -> list[
             if (f.file, f.path) not in at or not (f.rule.startswith("schema.") or f.rule == "ref.unknown")]
 
 
-def run_checks(root: Path, reader=None, today: datetime.date | None = None) -> tuple[Repository, list[Finding]]:
-    repo = load_repository(Path(root), reader=reader)
+def run_checks(root: Path, reader=None, today: datetime.date | None = None,
+               store=None) -> tuple[Repository, list[Finding]]:
+    repo = load_repository(Path(root), reader=reader, store=store)
     return repo, analyse(repo, today=today)

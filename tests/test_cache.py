@@ -1,0 +1,168 @@
+"""check's per-file cache (checks/model/cache.py): the same findings with and without it, a
+changed file is read again, a corrupt or foreign cache is ignored, and `--no-cache` bypasses it."""
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from checks.compliance.scenario import check as check_scenarios
+from checks.model import cache as cache_mod
+from checks.model.cache import FileCache
+from checks.rules.analysis import run_checks
+
+from conftest import CASES, ROOT, run_cli
+from test_cases import CASE_DIRS, materialise
+
+
+def _documents(repo):
+    return [(d.file, d.data, d.text, d.positions, d.key_positions, d.findings) for d in repo.documents]
+
+
+@pytest.mark.parametrize("case", CASE_DIRS, ids=[p.name for p in CASE_DIRS])
+def test_every_case_gives_the_same_findings_cold_warm_and_without_cache(case, tmp_path):
+    repo_dir = materialise(case, tmp_path)
+    plain, expected = run_checks(repo_dir)
+    for _ in ("cold", "warm"):
+        store = FileCache(repo_dir, tmp_path / "cache")
+        repo, findings = run_checks(repo_dir, store=store)
+        store.save()
+        assert findings == expected
+        assert _documents(repo) == _documents(plain)
+    assert store.misses == 0 and store.hits == len(plain.documents)
+
+
+def _copy_real(tmp_path):
+    repo = tmp_path / "depot"
+    for name in ("procedures", "schemas", "scenarios"):
+        shutil.copytree(ROOT / name, repo / name)
+    return repo
+
+
+def _check(repo, cache_dir, *extra):
+    result = run_cli("-C", str(repo), "check", "--format", "json", *extra, env={"SAMHANDLING_CACHE": str(cache_dir)})
+    assert result.returncode in (0, 1), result.stderr
+    return result.returncode, json.loads(result.stdout)["findings"]
+
+
+def test_the_cli_reports_the_same_with_a_cold_a_warm_and_no_cache(tmp_path):
+    repo = _copy_real(tmp_path)
+    # a finding from the loader, one from a schema and one from a scenario, besides the real content
+    party = next((repo / "procedures" / "parties").glob("*.yaml"))
+    party.write_text(party.read_text(encoding="utf-8") + "ukjent_felt: 1\n", encoding="utf-8")
+    scenario = next((repo / "scenarios").glob("*.yaml"))
+    scenario.write_text(scenario.read_text(encoding="utf-8") + "ukjent_felt: 1\n", encoding="utf-8")
+    (repo / "procedures" / "settings" / "dobbel.yaml").write_text("id: dobbel\nid: dobbel\n", encoding="utf-8")
+    cold = _check(repo, tmp_path / "c")
+    assert {"schema.unknown-key", "yaml.duplicate-key"} <= {f["rule"] for f in cold[1]}
+    assert any(f["file"].startswith("scenarios/") for f in cold[1])
+    assert list((tmp_path / "c").iterdir())
+    assert _check(repo, tmp_path / "c") == cold
+    assert _check(repo, tmp_path / "c", "--no-cache") == cold
+    assert _check(repo, tmp_path / "annen", "--no-cache") == cold
+    assert not (tmp_path / "annen").exists()  # --no-cache neither reads nor writes
+
+
+def test_a_changed_file_is_read_again(tmp_path):
+    repo = _copy_real(tmp_path)
+    before = _check(repo, tmp_path / "c")
+    party = next((repo / "procedures" / "parties").glob("*.yaml"))
+    party.write_text(party.read_text(encoding="utf-8") + "ukjent_felt: 1\n", encoding="utf-8")
+    code, after = _check(repo, tmp_path / "c")
+    assert code == 1
+    new = [f for f in after if f not in before[1]]
+    assert [(f["file"], f["rule"]) for f in new] == [(party.relative_to(repo).as_posix(), "schema.unknown-key")]
+    party.write_text(party.read_text(encoding="utf-8").replace("ukjent_felt: 1\n", ""), encoding="utf-8")
+    assert _check(repo, tmp_path / "c") == before
+
+
+def test_a_changed_schema_or_code_version_is_a_miss(tmp_path, monkeypatch):
+    repo_dir = CASES / "valid-minimal"
+    store = FileCache(repo_dir, tmp_path)
+    run_checks(repo_dir, store=store)
+    store.save()
+    monkeypatch.setattr(cache_mod, "code_version", lambda: "en annen versjon")
+    store = FileCache(repo_dir, tmp_path)
+    run_checks(repo_dir, store=store)
+    assert store.hits == 0 and store.misses > 0
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "empty", "other-format"])
+def test_a_corrupt_cache_is_ignored_and_replaced(tmp_path, damage):
+    repo_dir = CASES / "schema-format"
+    _, expected = run_checks(repo_dir)
+    store = FileCache(repo_dir, tmp_path)
+    run_checks(repo_dir, store=store)
+    store.save()
+    blob = store.path.read_bytes()
+    damaged = {"truncate": blob[: len(blob) // 2], "flip": blob[:-10] + bytes([blob[-10] ^ 1]) + blob[-9:],
+               "garbage": b"\x00\xff" * 100, "empty": b"", "other-format": b"samhandling-cache 0\n" + blob[20:]}[damage]
+    store.path.write_bytes(damaged)
+    store = FileCache(repo_dir, tmp_path)
+    _, findings = run_checks(repo_dir, store=store)
+    assert findings == expected and store.hits == 0
+    store.save()  # rewritten whole: the next run is served from it
+    store = FileCache(repo_dir, tmp_path)
+    assert run_checks(repo_dir, store=store)[1] == expected and store.misses == 0 and store.hits
+
+
+def test_an_entry_of_the_wrong_shape_is_a_miss(tmp_path):
+    import hashlib
+    import marshal
+    repo_dir = CASES / "schema-format"
+    _, expected = run_checks(repo_dir)
+    store = FileCache(repo_dir, tmp_path)
+    run_checks(repo_dir, store=store)
+    store.save()
+    entries = marshal.loads(store.path.read_bytes()[len(cache_mod.FORMAT) + 32:])
+    # the same keys, with findings under a rule that does not exist, or of the wrong shape
+    forged = {}
+    for n, (key, record) in enumerate(entries.items()):
+        bad = ((record[0], 1, 1, "ingen.slik-regel", "error", "x", "", ()),) if n % 2 else "ikke en tuppel"
+        forged[key] = record[:5] + (bad,) + record[6:]
+    payload = marshal.dumps(forged)
+    store.path.write_bytes(cache_mod.FORMAT + hashlib.sha256(payload).digest() + payload)
+    store = FileCache(repo_dir, tmp_path)
+    _, findings = run_checks(repo_dir, store=store)
+    assert findings == expected and store.hits == 0
+
+
+def test_the_cache_lives_outside_the_repository_and_can_be_turned_off(tmp_path, monkeypatch):
+    monkeypatch.delenv("SAMHANDLING_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_mod.cache_dir() == tmp_path / "xdg" / "samhandling"
+    monkeypatch.setenv("SAMHANDLING_CACHE", "off")
+    assert cache_mod.cache_dir() is None
+    monkeypatch.setenv("SAMHANDLING_CACHE", str(tmp_path / "egen"))
+    assert cache_mod.cache_dir() == tmp_path / "egen"
+
+
+def test_scenarios_through_the_cache_give_the_same_findings(tmp_path):
+    repo = _copy_real(tmp_path)
+    scenario = next((repo / "scenarios").glob("*.yaml"))
+    scenario.write_text(scenario.read_text(encoding="utf-8").replace("expected:", "expected:\n  ukjent: 1", 1)
+                        + "ukjent_felt: 1\n", encoding="utf-8")
+    plain_repo, _ = run_checks(repo)
+    expected = check_scenarios(repo, plain_repo)
+    assert expected
+    for _ in ("cold", "warm"):
+        store = FileCache(repo, tmp_path / "c")
+        loaded, _ = run_checks(repo, store=store)
+        assert check_scenarios(repo, loaded, store) == expected
+        store.save()
+    assert store.misses == 0
+
+
+def test_a_check_served_from_the_cache_imports_neither_yaml_nor_jsonschema(tmp_path):
+    repo = _copy_real(tmp_path)
+    env_cache = str(tmp_path / "c")
+    _check(repo, env_cache)
+    probe = ("import sys, contextlib, io; from checks.cli import main\n"
+             f"with contextlib.redirect_stdout(io.StringIO()): main(['-C', {str(repo)!r}, 'check'])\n"
+             "print(sorted(m for m in ('yaml', 'jsonschema', 'jsonschema_rs', 'networkx', 'referencing') "
+             "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                         env={**__import__("os").environ, "SAMHANDLING_CACHE": env_cache})
+    assert out.stdout.splitlines()[-1] == "[]", out.stdout + out.stderr
