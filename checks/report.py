@@ -7,8 +7,8 @@ import os
 import re
 import sys
 from collections import Counter
+from collections.abc import Callable  # not typing (start-up)
 from dataclasses import dataclass, field
-from typing import Callable
 
 from . import __version__
 from .model.findings import ERROR, RULES, SEVERITY_NB, Finding
