@@ -47,7 +47,8 @@ DOCUMENT_FOLDERS = ("chains", "message-types", "routines", "settings", "decision
 SITE_FILES = ("mkdocs.yml", "docs", "overrides")
 
 LOAD = 0.0
-GOALS = {"floor": 1.2, "cjs": 0.3, "flat": 0.10, "startup": 2.0}
+GOALS = {"floor": 1.2, "cjs": 0.3, "flat": 0.10, "startup": 2.0, "site_s": 6.0, "site_mib": 60.0, "site_plain": 1.1}
+SITE_ROUNDS = 5
 
 
 # -- the generator -----------------------------------------------------------------------------
@@ -165,10 +166,11 @@ ENV = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 CACHE_ENV = "SAMHANDLING_CACHE"
 
 
-def run(cmd: list[str], cwd: Path = ROOT) -> dict:
+def run(cmd: list[str], cwd: Path = ROOT, env: dict | None = None) -> dict:
     """Wall time, CPU time (user+system), peak RSS and exit code of one process."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env={**ENV, **(env or {})})
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "mib": usage.ru_maxrss / 1024,
@@ -264,6 +266,91 @@ def renames(tmp: Path, scale: int) -> dict:
     return {"renamed": moved, "found": sum(1 for d in docs if d["status"] == "renamed"), "wall": wall}
 
 
+# -- the site (#14 point 4) -------------------------------------------------------------------
+
+def plain_site(repo: Path, target: Path) -> None:
+    """The same Markdown as plain mkdocs-material: the pages and files the hook generates for
+    `repo` and the static pages under docs/, with this mkdocs.yml without the hook (same theme,
+    overrides, plugins and Markdown extensions), written to `target`."""
+    import yaml
+    from mkdocs.config import load_config
+    old = os.environ.get("SAMHANDLING_ROOT")
+    os.environ["SAMHANDLING_ROOT"] = str(repo)
+    try:
+        from checks.site import mkdocs_hook
+        config = load_config(str(ROOT / "mkdocs.yml"))
+        mkdocs_hook.on_config(config)
+        site = mkdocs_hook._SITE["site"]
+    finally:
+        if old is None:
+            os.environ.pop("SAMHANDLING_ROOT", None)
+        else:
+            os.environ["SAMHANDLING_ROOT"] = old
+    shutil.copytree(ROOT / "docs", target / "docs")
+    shutil.copytree(ROOT / "overrides", target / "overrides")
+    for path, content in [*site.pages.items(), *site.files.items()]:
+        out = target / "docs" / path
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    settings = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    settings.pop("hooks", None)
+    settings["nav"] = config.nav
+    settings["strict"] = False
+    settings.pop("validation", None)
+    settings.setdefault("extra", {})["samhandling_build"] = config.extra["samhandling_build"]
+    (target / "mkdocs.yml").write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), "utf-8")
+
+
+def measure_site(tmp: Path, name: str, repo: Path, rounds: int) -> dict:
+    """`mkdocs build --strict` with the hook, and plain mkdocs-material on the same Markdown,
+    paired, `rounds` times each."""
+    slug = name.split()[0]
+    plain = tmp / f"ren-{slug}"
+    plain_site(repo, plain)
+    mkdocs = str(BIN / "mkdocs")
+    env = {"SAMHANDLING_ROOT": str(repo), "NO_MKDOCS_2_WARNING": "1"}
+    out = {"hook": [], "plain": []}
+    for _ in range(rounds):
+        out["hook"].append(run([mkdocs, "build", "-q", "--strict", "-f", str(ROOT / "mkdocs.yml"),
+                                "-d", str(tmp / f"bygget-{slug}")], env=env))
+        out["plain"].append(run([mkdocs, "build", "-q", "-f", str(plain / "mkdocs.yml"),
+                                 "-d", str(tmp / f"bygget-ren-{slug}")], env={"NO_MKDOCS_2_WARNING": "1"}))
+    bad = [r["code"] for r in out["hook"] + out["plain"] if r["code"] != 0]
+    if bad:
+        raise SystemExit(f"mkdocs build på {name} avsluttet med kode {bad[0]}")
+    pages = sum(1 for _ in (tmp / f"bygget-{slug}").rglob("*.html"))
+    return {"name": name, "pages": pages, **{k: {m: median(v, m) for m in ("wall", "cpu", "mib")} for k, v in out.items()}}
+
+
+def print_site(rows: list[dict], rounds: int) -> list[str]:
+    """The site table; returns the goal lines for the table of goals."""
+    print()
+    print(f"Nettstedet (`mkdocs build --strict` med kroken mot ren mkdocs-material på samme Markdown, "
+          f"median av {rounds} parvise kjøringer):")
+    print()
+    print("| depot | HTML-sider | med kroken vegg s | CPU s | maks MiB | ren mkdocs-material vegg s | CPU s | maks MiB "
+          "| forhold vegg | forhold CPU |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    goals = []
+    for r in rows:
+        h, p = r["hook"], r["plain"]
+        print(f"| {r['name']} | {r['pages']} | {fmt(h['wall'])} | {fmt(h['cpu'])} | {fmt(h['mib'], 0)} | {fmt(p['wall'])} "
+              f"| {fmt(p['cpu'])} | {fmt(p['mib'], 0)} | {fmt(h['wall'] / p['wall'])}× | {fmt(h['cpu'] / p['cpu'])}× |")
+        if r["name"].startswith("nasjonal"):
+            time_ok = min(h["wall"], h["cpu"]) <= GOALS["site_s"]
+            goals.append(f"| nettstedet i nasjonal skala ≤ {fmt(GOALS['site_s'], 0)} s og ≤ {fmt(GOALS['site_mib'], 0)} MB "
+                         f"| {fmt(h['wall'])} s vegg, {fmt(h['cpu'])} s CPU, {fmt(h['mib'] * 1.048576, 0)} MB "
+                         f"(ren mkdocs-material: {fmt(p['cpu'])} s CPU, {fmt(p['mib'] * 1.048576, 0)} MB) "
+                         f"| tid: {'ja' if time_ok else 'nei'}{' (CPU)' if time_ok and h['wall'] > GOALS['site_s'] else ''}, "
+                         f"minne: {'ja' if h['mib'] * 1.048576 <= GOALS['site_mib'] else 'nei'} |")
+        else:
+            ratios = (h["wall"] / p["wall"], h["cpu"] / p["cpu"])
+            goals.append(f"| nettstedet ({r['name']}) ≤ {fmt(GOALS['site_plain'], 1)}× ren mkdocs-material på samme Markdown "
+                         f"| {fmt(ratios[0])}× vegg, {fmt(ratios[1])}× CPU "
+                         f"| {'ja' if max(ratios) <= GOALS['site_plain'] else 'nei'} |")
+    return goals
+
+
 def print_renames(scale: int) -> None:
     with tempfile.TemporaryDirectory(prefix="samhandling-bench-") as tmp:
         r = renames(Path(tmp), scale)
@@ -280,6 +367,9 @@ def main() -> int:
     parser.add_argument("--generate", nargs=2, metavar=("SCALE", "DIR"),
                         help="write a generated repository (with mkdocs.yml, docs/) to DIR and stop")
     parser.add_argument("--json", metavar="FILE", help="also write the measurements as JSON")
+    parser.add_argument("--site", nargs="*", default=["dette", "national"],
+                        help="repositories to build the site of, with and without the hook ('dette', 'national'; none: skip)")
+    parser.add_argument("--site-rounds", type=int, default=SITE_ROUNDS)
     parser.add_argument("--renames", default="30",
                         help="scale for `diff` over renamed documents (30: about 1 000 renamed; '' for none)")
     args = parser.parse_args()
@@ -352,6 +442,14 @@ def main() -> int:
             row["per_file_cpu_ms"] = 1000 * (row["check"]["cpu"] - base_cpu) / files
             row["floor_per_file_ms"] = 1000 * row["floor"]["wall"] / files
             results.append(row)
+        sites = []
+        for name in args.site or ():
+            if name == "national":
+                repo = tmp / "nettsted-nasjonal"
+                national(repo)
+                sites.append(measure_site(tmp, "nasjonal (357 kommuner + UNN)", repo, args.site_rounds))
+            else:
+                sites.append(measure_site(tmp, "dette depotet", ROOT, args.site_rounds))
 
     print()
     print("| depot | filer | check s | gulv s | check/gulv (vegg) | check/gulv (CPU) | ms/fil netto "
@@ -384,6 +482,7 @@ def main() -> int:
     print()
     print(f"Belastning (1 min) før målingen: {fmt(LOAD, 2)} på {os.cpu_count()} kjerner.")
 
+    site_goals = print_site(sites, args.site_rounds) if sites else []
     # the goals of issue #14
     print()
     print("| mål | målt | holder |")
@@ -416,10 +515,12 @@ def main() -> int:
               f"| {'ja' if max(ratios) <= GOALS['startup'] else 'nei'} |")
     print(f"| `samhandling --version` uten tunge importer | {fmt(1000 * version, 0)} ms "
           f"| {'ja' if version < imports else 'nei'} |")
+    for line in site_goals:
+        print(line)
     if args.renames:
         print_renames(int(args.renames))
     if args.json:
-        Path(args.json).write_text(json.dumps({"results": results, "startup": {
+        Path(args.json).write_text(json.dumps({"results": results, "sites": sites, "startup": {
             k: {m: median(v, m) for m in ("wall", "cpu", "mib")} for k, v in startup.items()}}, indent=2), "utf-8")
     return 0
 

@@ -237,8 +237,8 @@ _BUILD_WITHOUT_GUARD = """
 import sys
 from checks.rules import analysis
 real = analysis.run_checks
-def run_checks(root, reader=None, today=None):
-    repo, findings = real(root, reader, today)
+def run_checks(root, reader=None, today=None, **kwargs):
+    repo, findings = real(root, reader, today, **kwargs)
     return repo, [f for f in findings if f.rule != "privacy.personal-id"]
 analysis.run_checks = run_checks  # before MkDocs loads the hook, which imports it by name
 from mkdocs.__main__ import cli

@@ -15,6 +15,7 @@ JSON a module writes itself. A new output path must go through one of these.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -60,6 +61,7 @@ def mask(text: str) -> str:
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=4096)  # the same runs recur on every page (the theme's icons' SVG paths)
 def _mask_run(run: str) -> str | None:
     """The run with the last five digits of every valid 11-digit window starred, or None."""
     # the digits of the run, by position; separators (escapes included) are skipped whole
@@ -138,11 +140,12 @@ def dumps(data, **kwargs) -> str:
         text = json.dumps(data, allow_nan=False, **kwargs)
     except ValueError:  # Infinity or NaN somewhere
         text = None
-    if text is None or _SURROGATE.search(text) or mask(text) != text:
+    if text is None or _SURROGATE.search(text) or (masked := mask(text)) != text:
         # masked as data first, so that a JSON number that is an identity number becomes a
         # masked string instead of broken JSON
         text = json.dumps(mask_data(data), allow_nan=False, **kwargs)
-    return mask(text)
+        return mask(text)
+    return masked  # scanned once: the text had nothing to mask
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

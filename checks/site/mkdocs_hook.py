@@ -41,7 +41,11 @@ def repository_root(config) -> Path:
 
 def on_config(config):
     root = repository_root(config)
-    repo, findings = run_checks(root)
+    from checks.model.cache import FileCache, cache_dir  # check's per-file cache, as `samhandling check`
+    store = FileCache(root, cache_dir()) if cache_dir() is not None else None
+    repo, findings = run_checks(root, store=store)
+    if store is not None:
+        store.save()
     errors = [f for f in findings if f.severity == ERROR]
     if errors:
         listed = "\n".join(f"  {f.location()}: [{f.rule}] {f.message}" for f in errors[:MAX_LISTED])
@@ -138,6 +142,14 @@ def on_files(files, config):
     return files
 
 
+def on_env(env, config, files):
+    """The theme's templates compiled once and kept between builds (as the site's own)."""
+    if env.bytecode_cache is None:
+        from checks.site.templating import bytecode_cache
+        env.bytecode_cache = bytecode_cache()
+    return env
+
+
 def on_page_markdown(markdown, page, config, files):
     return mask(markdown)  # the static pages under docs/ too
 
@@ -152,10 +164,17 @@ def on_post_build(config):
     index = Path(config.site_dir) / "search" / "search_index.json"
     if index.is_file():
         import json
-        data = json.loads(index.read_text(encoding="utf-8"))
+        data = json.loads(index.read_bytes())
         glossary = (_SITE.get("glossary") or [])
-        masked = mask_data(fold_index(data, synonym_groups(glossary)))
-        index.write_text(json.dumps(masked, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        fold_index(data, synonym_groups(glossary))
+        # masked page by page in place: one copy of a national index in memory, not three
+        docs = data.pop("docs", None)
+        data = mask_data(data)
+        if isinstance(docs, list):
+            for n, doc in enumerate(docs):
+                docs[n] = mask_data(doc)
+            data["docs"] = docs
+        index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def on_serve(server, config, builder):

@@ -75,10 +75,26 @@ def _codeblock(value) -> Markup:
     return Markup("\n".join("    " + line for line in str(value).splitlines()))
 
 
+def bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between builds (Jinja2's own cache, keyed by each template's
+    source), in the folder of check's cache (checks/model/cache.py; `SAMHANDLING_CACHE=off`
+    turns both off). Compiling is a tenth of a build of this site; the theme's templates use it too."""
+    from ..model.cache import cache_dir
+    folder = cache_dir()
+    if folder is None:
+        return None
+    try:
+        (folder / "jinja2").mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder / "jinja2"))
+
+
 @functools.lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        bytecode_cache=bytecode_cache(),
         autoescape=True,
         # `{#id}` is Markdown's heading id (attr_list): Jinja comments are `{## … ##}`.
         comment_start_string="{##",
