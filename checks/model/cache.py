@@ -81,6 +81,7 @@ class FileCache:
     """Per-file load and schema results of one repository, keyed by content."""
 
     def __init__(self, root: Path, folder: Path | None = None):
+        self.root = Path(root)
         self.folder = folder
         self.path = None
         if folder is not None:
@@ -141,6 +142,13 @@ class FileCache:
                 tmp.unlink()  # type: ignore[possibly-undefined]
             except (OSError, NameError):
                 pass
+
+    def next_run(self) -> None:
+        """Start another run in the same process (`mkdocs serve`): the entries the last run
+        used stay in memory, the rest are dropped."""
+        self._read()
+        self._entries, self._used = self._used, {}
+        self.hits = self.misses = 0
 
     # -- entries -----------------------------------------------------------------------------
     def get(self, key: str):

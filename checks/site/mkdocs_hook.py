@@ -8,7 +8,17 @@ pages say is decided in the renderer, which knows nothing of MkDocs.
   pages that mkdocs.yml lists under `nav:`.
 - `on_files`: add the generated pages and files (a generated page replaces a file of the
   same name under docs/).
-- `on_serve`: `mkdocs serve` rebuilds when anything under procedures/ or schemas/ changes.
+- `on_serve`: `mkdocs serve` rebuilds when anything under procedures/, schemas/ or
+  scenarios/ changes.
+
+Incremental preview (`mkdocs serve --dirty`, `make serve`): the hook keeps, between rebuilds in
+one process, each file's load and schema result (only changed files are read again, through
+check's cache, checks/model/cache.py, in memory) and the pages it wrote: generated pages are
+written to a folder of their own and a page is rewritten only when its text changed, so MkDocs
+(which in a dirty build rebuilds a page only when its source is newer than its HTML) converts
+and lays out only the pages a change touches. When the navigation or what every page shows
+(the build line) changes, every page is rebuilt. The rules and the page texts are computed
+whole on every rebuild (a fraction of the build); `mkdocs build` never keeps anything.
 
 The repository is the folder of mkdocs.yml, or `SAMHANDLING_ROOT` when that is set (the
 tests build fixture repositories with the project's own configuration this way).
@@ -17,6 +27,7 @@ tests build fixture repositories with the project's own configuration this way).
 from __future__ import annotations
 
 import datetime
+import logging
 import os
 import subprocess
 from pathlib import Path
@@ -32,6 +43,29 @@ from checks.site.search import fold_index, synonym_groups
 
 _SITE = {}
 MAX_LISTED = 20
+# what `mkdocs serve` keeps between rebuilds (the hook module lives as long as the server)
+_LIVE: dict = {"serve": False, "dirty": False, "store": None, "dir": None, "written": {}, "shared": None,
+               "stale_all": False, "rewritten": [], "titles": {}, "order": [], "search": {}}
+
+
+def on_startup(command, dirty):
+    _LIVE.update(serve=command == "serve", dirty=dirty)
+    if command == "serve" and dirty:
+        logging.getLogger("mkdocs.commands.build").addFilter(_DIRTY_NOTICE)
+
+
+class _DirtyNotice(logging.Filter):
+    """`mkdocs serve --dirty` is the intended preview: MkDocs' warning that a dirty build is
+    being performed is shown as information, so `strict: true` does not stop every rebuild
+    (every other warning still counts)."""
+
+    def filter(self, record):
+        if record.levelno == logging.WARNING and "'dirty' build" in record.getMessage():
+            record.levelno, record.levelname = logging.INFO, "INFO"
+        return True
+
+
+_DIRTY_NOTICE = _DirtyNotice()
 
 
 def repository_root(config) -> Path:
@@ -42,7 +76,14 @@ def repository_root(config) -> Path:
 def on_config(config):
     root = repository_root(config)
     from checks.model.cache import FileCache, cache_dir  # check's per-file cache, as `samhandling check`
-    store = FileCache(root, cache_dir()) if cache_dir() is not None else None
+    if _LIVE["serve"]:  # one cache for the server's life, kept in memory between rebuilds
+        store = _LIVE["store"]
+        if store is None or store.root != root:
+            store = _LIVE["store"] = FileCache(root, cache_dir())
+        else:
+            store.next_run()
+    else:
+        store = FileCache(root, cache_dir()) if cache_dir() is not None else None
     repo, findings = run_checks(root, store=store)
     if store is not None:
         store.save()
@@ -72,7 +113,50 @@ def on_config(config):
     _SITE.update(root=root, site=site,
                  glossary=[t for e in repo.of("glossary") for t in e.data.get("terms") or []])
     config.nav = _nav(site.nav) + list(config.nav or [])
+    if _LIVE["serve"]:
+        # what every page shows: the menu (with the pages' own headings as titles) and the build line
+        in_menu = set(_nav_paths(site.nav))
+        headings = {path: next((line for line in text.splitlines() if line.startswith("# ")), None)
+                    for path, text in site.pages.items() if path in in_menu}
+        _write_generated(site, (config.nav, headings, config.extra["samhandling_build"]))
     return config
+
+
+def _nav_paths(items: list):
+    for _, target in items:
+        if isinstance(target, list):
+            yield from _nav_paths(target)
+        else:
+            yield target
+
+
+def _write_generated(site, shared) -> None:
+    """Serve: the generated pages and files as files in a folder of their own, each rewritten
+    only when its content changed (an unchanged one keeps its time, so a dirty build skips it)."""
+    import tempfile
+    if _LIVE["dir"] is None:
+        _LIVE["dir"] = Path(tempfile.mkdtemp(prefix="samhandling-serve-"))
+    folder = _LIVE["dir"]
+    written = _LIVE["written"]
+    rewritten = []
+    current = {}
+    for path, content in [*site.pages.items(), *site.files.items()]:
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        current[path] = data
+        if written.get(path) != data or not (folder / path).is_file():
+            target = folder / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            rewritten.append(path)
+    for path in set(written) - set(current):  # a page that is gone
+        try:
+            (folder / path).unlink()
+        except OSError:
+            pass
+    _LIVE["written"] = current
+    _LIVE["stale_all"] = _LIVE["shared"] is not None and _LIVE["shared"] != shared
+    _LIVE["shared"] = shared
+    _LIVE["rewritten"] = sorted(rewritten)
 
 
 def _git(root: Path, *args: str) -> str:
@@ -134,20 +218,45 @@ def _nav(items: list) -> list:
 
 def on_files(files, config):
     site = _SITE["site"]
+    folder = _LIVE["dir"] if _LIVE["serve"] else None
     for path, content in [*site.pages.items(), *site.files.items()]:
         existing = files.get_file_from_path(path)
         if existing is not None:
             files.remove(existing)
-        files.append(File.generated(config, path, content=content))
+        if folder is not None:
+            files.append(File.generated(config, path, abs_src_path=str(folder / path)))
+        else:
+            files.append(File.generated(config, path, content=content))
+    if folder is not None and _LIVE["dirty"] and _LIVE["stale_all"]:
+        # the navigation or the build line changed: it is on every page, so every page is rebuilt
+        for file in files.documentation_pages():
+            try:
+                os.remove(file.abs_dest_path)
+            except OSError:
+                pass
     return files
 
 
 def on_env(env, config, files):
-    """The theme's templates compiled once and kept between builds (as the site's own)."""
+    """The theme's templates compiled once and kept between builds (as the site's own).
+    In a dirty rebuild, a page MkDocs does not read again keeps the title it had (MkDocs would
+    leave it empty in the menu and in the links to the previous and next page)."""
     if env.bytecode_cache is None:
         from checks.site.templating import bytecode_cache
         env.bytecode_cache = bytecode_cache()
+    if _LIVE["serve"] and _LIVE["dirty"]:
+        _LIVE["order"] = [file.page.url for file in files.documentation_pages() if file.page is not None]
+        for file in files.documentation_pages():
+            page = file.page
+            if page is not None and page.markdown is None and file.src_uri in _LIVE["titles"]:
+                page.title = _LIVE["titles"][file.src_uri]
     return env
+
+
+def on_page_context(context, page, config, nav):
+    if _LIVE["serve"]:
+        _LIVE["titles"][page.file.src_uri] = page.title
+    return context
 
 
 def on_page_markdown(markdown, page, config, files):
@@ -162,6 +271,8 @@ def on_post_build(config):
     """The search index is written by the search plugin after the pages: fold æ, ø and å
     (checks/site/search.py) and mask it as data. The offline plugin inlines it afterwards."""
     index = Path(config.site_dir) / "search" / "search_index.json"
+    if _LIVE["serve"] and _LIVE["dirty"] and index.is_file():
+        _whole_search_index(config, index)
     if index.is_file():
         import json
         data = json.loads(index.read_bytes())
@@ -177,9 +288,28 @@ def on_post_build(config):
         index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
+def _whole_search_index(config, index: Path) -> None:
+    """A dirty rebuild's search index for every page: the theme's search plugin only merges
+    the entries of one rebuilt page into the last index, so the hook keeps each page's entries
+    between rebuilds, replaces those of the pages rebuilt now, and writes the index a full
+    build writes (the pages in build order)."""
+    plugin = config.plugins.get("material/search") or config.plugins.get("search")
+    search = getattr(plugin, "search_index", None)
+    if search is None:
+        return
+    built: dict = {}
+    for entry in search.entries:
+        built.setdefault(entry["location"].split("#", 1)[0], []).append(entry)
+    _LIVE["search"].update(built)
+    order = _LIVE["order"]
+    _LIVE["search"] = {url: _LIVE["search"][url] for url in order if url in _LIVE["search"]}
+    search.entries = [entry for url in order for entry in _LIVE["search"].get(url, [])]
+    index.write_text(search.generate_search_index(None), encoding="utf-8")
+
+
 def on_serve(server, config, builder):
     root = _SITE.get("root") or repository_root(config)
-    for folder in ("procedures", "schemas"):
+    for folder in ("procedures", "schemas", "scenarios"):
         if (root / folder).is_dir():
             server.watch(str(root / folder))
     return server
