@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: all check site test test-fast chromium editor-tools bench fuzz clean
+.PHONY: all check site serve test test-fast chromium editor-tools bench fuzz clean
 
 all: site
 
@@ -18,6 +18,10 @@ check: $(BIN)/samhandling
 
 site: check
 	$(BIN)/mkdocs build --strict --site-dir site
+
+# Preview on http://127.0.0.1:8000/; a changed YAML file rebuilds only the pages it touches.
+serve: $(BIN)/samhandling
+	$(BIN)/mkdocs serve --dirty
 
 # The browser tests drive Debian's Chromium; no test tool downloads a browser.
 chromium:
