@@ -499,7 +499,7 @@ def test_serve_watches_procedures_and_schemas():
     server = types.SimpleNamespace(watch=watched.append)
     config = types.SimpleNamespace(config_file_path=str(ROOT / "mkdocs.yml"))
     assert mkdocs_hook.on_serve(server, config, builder=None) is server
-    assert {Path(p).name for p in watched} == {"procedures", "schemas"}
+    assert {Path(p).name for p in watched} == {"procedures", "schemas", "scenarios"}
 
 
 CASES = sorted(p for p in (ROOT / "tests" / "cases").iterdir() if (p / "procedures").is_dir())
