@@ -67,3 +67,54 @@ DIAGRAM_TEXT = """() => Array.from(document.querySelectorAll('.sh-diagram__svg s
 def pdf_pages(pdf: bytes) -> int:
     """How many pages a PDF has (the page objects Chromium writes, one per sheet)."""
     return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
+
+
+def pdf_text(pdf: bytes) -> list[list[tuple[float, float, str]]]:
+    """Per page of a PDF, its pieces of text as (x, y, text) in points from the page's lower
+    left corner (pypdf's reading of the text operators)."""
+    import io
+
+    import pypdf
+    pages = []
+    for page in pypdf.PdfReader(io.BytesIO(pdf)).pages:
+        pieces: list = []
+
+        def visit(text, cm, tm, font, size, pieces=pieces):
+            if text.strip():
+                x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+                y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+                pieces.append((x, y, " ".join(text.split())))
+
+        page.extract_text(visitor_text=visit)
+        pages.append(pieces)
+    return pages
+
+
+def pdf_width(pdf: bytes) -> float:
+    import io
+
+    import pypdf
+    return float(pypdf.PdfReader(io.BytesIO(pdf)).pages[0].mediabox.width)
+
+
+def stranded_headings(pdf: bytes, headings: list[str], columns: int = 1) -> list[str]:
+    """The headings that are the last text in their column of a page: printed apart from the
+    content under them (which went on to the next column or page)."""
+    width = pdf_width(pdf)
+    out = []
+    pages = pdf_text(pdf)
+    for heading in headings:
+        start = " ".join(heading.split())[:30]
+        for pieces in pages:
+            found = [(x, y) for x, y, t in pieces if t.startswith(start) or start.startswith(t) and len(t) > 8]
+            if not found:
+                continue
+            hx, hy = found[0]
+            column = (lambda x: int(x // (width / 2))) if columns == 2 else (lambda x: 0)
+            below = [t for x, y, t in pieces if y < hy - 2 and column(x) == column(hx) and not t.startswith(start)]
+            # a heading wrapped over lines: its own continuation is not the content under it
+            rest = [t for t in below if t not in heading]
+            if not rest:
+                out.append(heading)
+            break
+    return out

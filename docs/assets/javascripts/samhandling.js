@@ -73,6 +73,9 @@
         fallback.remove();
       }
       host.appendChild(holder);
+      if (svg) {
+        printParts(host, svg, id);
+      }
       host.setAttribute("data-sh-rendered", "true");
       reachScrollables();
     }, function (error) {
@@ -83,6 +86,101 @@
       }
       throw error;
     });
+  }
+
+  // On paper (A4, 10 mm margins: 190 x 277 mm) a diagram taller than a page is split into
+  // parts that each fit a page, at its own size or smaller, so its text stays readable. Each
+  // part is cut between rows (never through a message, note or box) and carries the caption
+  // with «del i av n». The parts are copies of the drawing, shown only in print.
+  var PAPER_WIDTH_PX = 190 / 25.4 * 96;
+  var PART_HEIGHT_PX = 252 / 25.4 * 96;  // a page less room for the part's caption and the heading
+
+  function rowsOf(svg, box) {
+    var rect = svg.getBoundingClientRect();
+    if (!rect.height) {
+      return [];
+    }
+    var unit = box.height / rect.height;
+    var rows = [];
+    svg.querySelectorAll("text, rect.note, rect.actor, polygon, g.node, g.edgeLabel, g.cluster-label").forEach(function (el) {
+      var r = el.getBoundingClientRect();
+      if (r.height > 0 && r.height < rect.height * 0.5) {
+        rows.push([box.y + (r.top - rect.top) * unit, box.y + (r.bottom - rect.top) * unit]);
+      }
+    });
+    rows.sort(function (a, b) { return a[0] - b[0]; });
+    var merged = [];
+    rows.forEach(function (row) {
+      var last = merged[merged.length - 1];
+      if (last && row[0] <= last[1] + 1) {
+        last[1] = Math.max(last[1], row[1]);
+      } else {
+        merged.push([row[0], row[1]]);
+      }
+    });
+    return merged;
+  }
+
+  function cuts(box, rows, tallest) {
+    var out = [], top = box.y, bottom = box.y + box.height;
+    while (bottom - top > tallest) {
+      var limit = top + tallest, cut = null;
+      for (var i = 0; i + 1 < rows.length; i++) {
+        var gap = (rows[i][1] + rows[i + 1][0]) / 2;
+        if (rows[i][1] > top && gap > top + tallest * 0.3 && gap <= limit) {
+          cut = gap;
+        }
+      }
+      cut = cut || limit;  // no gap: a plain cut at the page's height
+      out.push([top, cut]);
+      top = cut;
+    }
+    out.push([top, bottom]);
+    return out;
+  }
+
+  function printParts(host, svg, id) {
+    var figure = host.closest("figure");
+    var box = svg.viewBox && svg.viewBox.baseVal;
+    if (!figure || !box || !box.width || !box.height) {
+      return;
+    }
+    var scale = Math.min(1, PAPER_WIDTH_PX / box.width);
+    if (box.height * scale <= PART_HEIGHT_PX) {
+      return;  // it fits a page: printed whole
+    }
+    var parts = cuts(box, rowsOf(svg, box), PART_HEIGHT_PX / scale);
+    var caption = figure.querySelector("figcaption");
+    var holder = document.createElement("div");
+    holder.className = "sh-diagram__print";
+    holder.setAttribute("aria-hidden", "true");
+    parts.forEach(function (part, i) {
+      var suffix = "-del-" + (i + 1);
+      var markup = svg.outerHTML.split(id).join(id + suffix);
+      var wrap = document.createElement("div");
+      wrap.className = "sh-diagram__part";
+      var title = document.createElement("p");
+      title.className = "sh-diagram__partcaption";
+      title.textContent = (caption ? caption.textContent : "Diagram") + " (del " + (i + 1) + " av " + parts.length + ")";
+      wrap.appendChild(title);
+      wrap.insertAdjacentHTML("beforeend", markup);
+      var copy = wrap.querySelector("svg");
+      copy.querySelectorAll("[id]").forEach(function (el) {
+        if (el.id.indexOf(id + suffix) !== 0) {
+          el.removeAttribute("id");
+        }
+      });
+      copy.removeAttribute("aria-describedby");
+      copy.setAttribute("viewBox", [box.x, part[0], box.width, part[1] - part[0]].join(" "));
+      copy.setAttribute("width", "100%");
+      copy.style.maxWidth = box.width + "px";
+      copy.style.width = "";
+      holder.appendChild(wrap);
+    });
+    figure.classList.add("sh-diagram--parts");
+    figure.setAttribute("data-sh-parts", String(parts.length));
+    // beside the drawing's own box, not in it: the parts are not part of the screen's drawing
+    host.parentNode.insertBefore(holder, host.nextSibling);
   }
 
   function drawAll() {
