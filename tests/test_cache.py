@@ -166,3 +166,16 @@ def test_a_check_served_from_the_cache_imports_neither_yaml_nor_jsonschema(tmp_p
     out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60,
                          env={**__import__("os").environ, "SAMHANDLING_CACHE": env_cache})
     assert out.stdout.splitlines()[-1] == "[]", out.stdout + out.stderr
+
+
+def test_compiled_templates_are_kept_per_code_version(tmp_path, monkeypatch):
+    """Jinja2 keys a compiled template by its source only; the code around it (filters that
+    take a context or not) changes what it compiles to, so each code version has its own folder."""
+    from checks.site import templating
+    monkeypatch.setenv("SAMHANDLING_CACHE", str(tmp_path))
+    first = templating.bytecode_cache().directory
+    monkeypatch.setattr(cache_mod, "code_version", lambda: "0" * 64)
+    second = templating.bytecode_cache().directory
+    assert first != second and all(str(tmp_path) in d for d in (first, second))
+    monkeypatch.setenv("SAMHANDLING_CACHE", "off")
+    assert templating.bytecode_cache() is None

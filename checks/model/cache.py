@@ -32,7 +32,10 @@ from pathlib import Path
 
 FORMAT = b"samhandling-cache 1\n"
 _PACKAGE = Path(__file__).resolve().parent.parent
-_LIBRARIES = ("yaml", "_yaml", "jsonschema_rs", "jsonschema", "referencing")
+# where and when these were installed is part of the code version (the site's compiled templates
+# depend on Jinja2, MkDocs and the theme as well)
+_LIBRARIES = ("yaml", "_yaml", "jsonschema_rs", "jsonschema", "referencing", "jinja2", "markupsafe", "mkdocs",
+              "material")
 
 
 def cache_dir() -> Path | None:

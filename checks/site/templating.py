@@ -76,18 +76,27 @@ def _codeblock(value) -> Markup:
 
 
 def bytecode_cache() -> jinja2.BytecodeCache | None:
-    """Compiled templates kept between builds (Jinja2's own cache, keyed by each template's
-    source), in the folder of check's cache (checks/model/cache.py; `SAMHANDLING_CACHE=off`
-    turns both off). Compiling is a tenth of a build of this site; the theme's templates use it too."""
-    from ..model.cache import cache_dir
+    """Compiled templates kept between builds (Jinja2's own cache), in the folder of check's
+    cache (checks/model/cache.py; `SAMHANDLING_CACHE=off` turns both off). Jinja2 keys a
+    template by its source only, but the compiled code also depends on the environment (which
+    filters take a context), so each code version (this package, Jinja2, MkDocs, the theme)
+    has a folder of its own (folders unused for a week are removed). Compiling is a tenth of
+    a build of this site; the theme's templates use it too."""
+    import shutil
+    import time
+    from ..model.cache import cache_dir, code_version
     folder = cache_dir()
     if folder is None:
         return None
+    version = code_version()[:24]
     try:
-        (folder / "jinja2").mkdir(parents=True, exist_ok=True)
+        (folder / "jinja2" / version).mkdir(parents=True, exist_ok=True)
+        for old in (folder / "jinja2").iterdir():
+            if old.name != version and old.stat().st_mtime < time.time() - 7 * 86400:
+                shutil.rmtree(old, ignore_errors=True)
     except OSError:
         return None
-    return jinja2.FileSystemBytecodeCache(str(folder / "jinja2"))
+    return jinja2.FileSystemBytecodeCache(str(folder / "jinja2" / version))
 
 
 @functools.lru_cache(maxsize=1)
