@@ -179,3 +179,19 @@ def test_compiled_templates_are_kept_per_code_version(tmp_path, monkeypatch):
     assert first != second and all(str(tmp_path) in d for d in (first, second))
     monkeypatch.setenv("SAMHANDLING_CACHE", "off")
     assert templating.bytecode_cache() is None
+
+
+def test_the_holidays_kept_in_the_cache_are_the_packages(tmp_path, monkeypatch):
+    import datetime as dt
+
+    from checks.compliance import calendar as cal
+    monkeypatch.setenv("SAMHANDLING_CACHE", str(tmp_path))
+    want = cal._from_package(2027)
+    for _ in ("cold", "warm"):
+        cal._holidays.cache_clear()
+        assert cal._holidays(2027) == want and dt.date(2027, 5, 17) in want
+    for stored in (tmp_path / "verdier").glob("*.bin"):
+        stored.write_bytes(stored.read_bytes()[:-3])  # corrupt: computed afresh
+    cal._holidays.cache_clear()
+    assert cal._holidays(2027) == want
+    cal._holidays.cache_clear()

@@ -93,6 +93,14 @@ def end_of_day(moment: dt.datetime) -> dt.datetime:
 
 @functools.lru_cache(maxsize=64)
 def _holidays(year: int) -> dict:
+    # the package imports every country's calendar first (a tenth of a second): its answer per
+    # year is kept in check's cache folder for this code and package version (checks/model/cache.py)
+    from ..model.cache import remembered
+    days = remembered(f"helligdager {year}", lambda: {d.isoformat(): name for d, name in _from_package(year).items()})
+    return {dt.date.fromisoformat(d): name for d, name in days.items()}
+
+
+def _from_package(year: int) -> dict:
     from holidays.countries.norway import Norway  # imported only when a calendar is needed
     return dict(Norway(years=year, include_sundays=False, language="no"))
 

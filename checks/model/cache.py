@@ -35,7 +35,7 @@ _PACKAGE = Path(__file__).resolve().parent.parent
 # where and when these were installed is part of the code version (the site's compiled templates
 # depend on Jinja2, MkDocs and the theme as well)
 _LIBRARIES = ("yaml", "_yaml", "jsonschema_rs", "jsonschema", "referencing", "jinja2", "markupsafe", "mkdocs",
-              "material")
+              "material", "holidays")
 
 
 def cache_dir() -> Path | None:
@@ -78,6 +78,33 @@ def code_version() -> str:
         origin = spec.origin if spec is not None and spec.origin else ""
         h.update(name.encode() + b"=" + _stamp(origin) + _stamp(os.path.dirname(origin) if origin else ""))
     return h.hexdigest()
+
+
+def remembered(name: str, compute):
+    """`compute()`'s value (plain values marshal writes), kept in the cache folder under `name`
+    for this code version (libraries included): for data a library computes slowly, such as
+    the year's public holidays (`holidays` imports every country first). Computed afresh when
+    the cache is off, missing, corrupt or of another code version."""
+    folder = cache_dir()
+    if folder is None:
+        return compute()
+    path = folder / "verdier" / (hashlib.sha256(f"{code_version()}\0{name}".encode()).hexdigest()[:40] + ".bin")
+    try:
+        blob = path.read_bytes()
+        if blob.startswith(FORMAT) and hashlib.sha256(blob[len(FORMAT) + 32:]).digest() == blob[len(FORMAT):len(FORMAT) + 32]:
+            return marshal.loads(blob[len(FORMAT) + 32:])
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    value = compute()
+    try:
+        payload = marshal.dumps(value)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(FORMAT + hashlib.sha256(payload).digest() + payload)
+        os.replace(tmp, path)
+    except (OSError, ValueError):
+        pass
+    return value
 
 
 class FileCache:
