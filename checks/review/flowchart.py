@@ -9,7 +9,7 @@ sequence diagram): the report is about which steps and branches change, and a fl
 shows both.
 
 A large procedure is not drawn whole: past DIAGRAM_LIMIT steps a diagram is too small to read
-in a comment, so the report shows the changed steps and their neighbours, with «…» where the
+in a comment, so the report shows the changed steps and their neighbours, with a node marked «ikke tegnet» where the
 flow goes on to a step left out (the edge keeps its condition), and says how many steps are
 shown. The whole procedure is on the preview site.
 
@@ -41,7 +41,7 @@ CLASSES = {
 LEGEND_NB = {
     "ny": "Nye steg er grønne med tykk ramme og merket «ny».",
     "endret": "Endrede steg er gule med tykk, stiplet ramme og merket «endret».",
-    "utenfor": "«…» er steg som ikke er tegnet; den stiplede pilen dit beholder betingelsen sin.",
+    "utenfor": "Steg merket «ikke tegnet» står utenfor utsnittet; den stiplede pilen dit beholder betingelsen sin.",
     "branches": "Hver gren står med sin betingelse på pilen.",
 }
 
@@ -119,28 +119,29 @@ def change_diagram(before: Entry | None, after: Entry | None, message_types: dic
             continue
         left, right = SHAPES.get(pg.steps[sid][1].get("type"), ('["', '"]'))
         lines.append(f"    {node_id(sid)}{left}{text(_label(pg, sid, message_types, marks.get(sid, '')))}{right}")
-    stubs = 0
+    stubs: dict = {}  # a step left out -> its «ikke tegnet» node (one per step, however many arrows lead to it)
     edges = sorted(pg.graph.edges(data=True), key=lambda e: (pg.steps[e[0]][0], pg.steps[e[1]][0]))
     for a, b, data in edges:
         condition = data.get("condition")
+        label = f'|"{text(condition)}"|' if condition else ""
         if a in shown and b in shown:
-            link = f' -->|"{text(condition)}"| ' if condition else " --> "
-            lines.append(f"    {node_id(a)}{link}{node_id(b)}")
+            lines.append(f"    {node_id(a)} -->{label} {node_id(b)}")
         elif a in shown or b in shown:
-            stubs += 1
-            stub = f"utenfor_{stubs}"
-            label = f'|"{text(condition)}"| ' if condition else ""
+            hidden = b if a in shown else a
+            stub = f"u_{node_id(hidden)}"
+            node = stub if hidden in stubs else f'{stub}(["{_number(pg, hidden)} (ikke tegnet)"])'
+            stubs.setdefault(hidden, stub)
             if a in shown:
-                lines.append(f'    {node_id(a)} -.-> {label}{stub}(["{_number(pg, b)} …"])')
+                lines.append(f"    {node_id(a)} -.->{label} {node}")
             else:
-                lines.append(f'    {stub}(["{_number(pg, a)} …"]) -.-> {label}{node_id(b)}')
+                lines.append(f"    {node} -.->{label} {node_id(b)}")
     used = {}
     for mark in ("ny", "endret"):
         ids = [node_id(s) for s in order if marks.get(s) == mark and s in shown]
         if ids:
             used[mark] = ids
     if stubs:
-        used["utenfor"] = [f"utenfor_{i}" for i in range(1, stubs + 1)]
+        used["utenfor"] = list(stubs.values())
     lines += [f"    classDef {name} {CLASSES[name]}" for name in used]
     lines += [f"    class {','.join(ids)} {name}" for name, ids in used.items()]
     branches = any(data.get("condition") for a, b, data in edges if a in shown or b in shown)
@@ -153,4 +154,8 @@ def change_diagram(before: Entry | None, after: Entry | None, message_types: dic
 
 
 def _number(pg, sid: str) -> str:
-    return f"steg {pg.steps[sid][0] + 1}"
+    """A step left out, by number and the start of its title (escaped: it goes in a label)."""
+    name = " ".join(str(pg.steps[sid][1].get("title") or sid).split())
+    if len(name) > 40:
+        name = name[:39].rstrip() + "…"
+    return text(f"{pg.steps[sid][0] + 1}. {name}")
