@@ -10,10 +10,10 @@
 #
 # The base's package is unpacked into a temporary folder with `git archive` (no checkout, the
 # repository is not touched) and run with the installed dependencies, from that folder so
-# Python imports `checks` from there and not from the pull request's tree. Schemas are read
-# from the content (`schemas/`), as `samhandling` always does; a change to them, like any change
-# to the code, the workflows or the tests, is named at the top of the change report and needs
-# the maintainers' approval (CODEOWNERS).
+# Python imports `checks` from there and not from the pull request's tree. The schemas are the
+# base's too (`SAMHANDLING_SCHEMAS`), so a pull request cannot loosen the schemas its content is
+# validated with; a change to them, like any change to the code, the workflows or the tests, is
+# named at the top of the change report and needs the maintainers' approval (CODEOWNERS).
 set -euo pipefail
 if [ "$#" -lt 2 ]; then
   echo "bruk: with-base-code.sh BASE KOMMANDO [ARGUMENTER...]" >&2
@@ -31,4 +31,5 @@ code="$(mktemp -d)"
 trap 'rm -rf "$code"' EXIT
 git -C "$root" archive --format=tar "$commit" checks schemas | tar -x -C "$code"
 cd "$code"
-PYTHONPATH="$code" PYTHONDONTWRITEBYTECODE=1 "$python" -m checks -C "$root" "$@"
+PYTHONPATH="$code" PYTHONDONTWRITEBYTECODE=1 SAMHANDLING_SCHEMAS="$code/schemas" \
+  "$python" -m checks -C "$root" "$@"

@@ -99,3 +99,54 @@ def test_a_pull_request_that_edits_the_script_still_runs_the_base_script(pull_re
     finally:
         script.write_text(original, encoding="utf-8")
     assert result.returncode == 1 and "governance.version-not-raised" in result.stdout
+
+
+# -- the schemas are the base's too ------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def schema_pull_request(tmp_path_factory):
+    """A pull request that adds a field the schema does not allow to a party file, and loosens
+    the party schema so that its own check accepts it."""
+    folder = tmp_path_factory.mktemp("skjema")
+    repo = replay.copy_repository(folder / "depot")
+    base = repo.git("rev-parse", "HEAD").strip()
+    repo.branch("skjema")
+    party = sorted(p.relative_to(repo.path).as_posix() for p in (repo.path / "procedures" / "parties").glob("*.yaml"))[0]
+    repo.write(party, repo.read(party) + "ukjent_felt: en verdi skjemaet i basen ikke tillater\n")
+    schema = repo.path / "schemas" / "party.schema.json"
+    text = schema.read_text(encoding="utf-8")
+    assert '"additionalProperties": false' in text
+    schema.write_text(text.replace('"additionalProperties": false', '"additionalProperties": true', 1),
+                      encoding="utf-8")
+    repo.commit("Nytt felt, og skjemaet godtar det")
+    return repo, base, folder, party
+
+
+def test_the_pull_requests_own_schemas_would_accept_it(schema_pull_request):
+    repo, base, _, party = schema_pull_request
+    env = {**repo.env, "NO_COLOR": "1", "PYTHONPATH": str(repo.path)}
+    env.pop("SAMHANDLING_SCHEMAS", None)
+    own = subprocess.run([sys.executable, "-m", "checks", "check", "--base", base, "--format", "text"], cwd=repo.path,
+                         env=env, capture_output=True, text=True, timeout=300)
+    assert "ukjent_felt" not in own.stdout, own.stdout
+
+
+def test_the_workflow_validates_with_the_base_schemas(schema_pull_request):
+    repo, base, folder, party = schema_pull_request
+    result = run_step(repo, base, folder, "Sjekk med merknader")
+    assert result.returncode == 1, result.stdout + result.stderr
+    errors = [line for line in result.stdout.splitlines() if line.startswith("::error ") and party in line]
+    assert errors and any("ukjent_felt" in line for line in errors), result.stdout
+    report = run_step(repo, base, folder, "Endringsrapport")
+    assert report.returncode == 0, report.stderr
+    text = (repo.path / "endringsrapport.md").read_text(encoding="utf-8")
+    assert "`schemas/party.schema.json`" in text.split("\n\n")[1]  # «Endrer også sjekkene …»
+    assert "ukjent_felt" in text
+
+
+def test_a_schema_folder_without_schemas_is_one_norwegian_line(tmp_path):
+    env = {**os.environ, "SAMHANDLING_SCHEMAS": str(tmp_path), "NO_COLOR": "1"}
+    result = subprocess.run([sys.executable, "-m", "checks", "-C", str(ROOT), "check"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith("samhandling: `SAMHANDLING_SCHEMAS` peker på") and result.stderr.count("\n") == 1

@@ -19,7 +19,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .repository import Repository, load_repository, schemas_for
+from .repository import Repository, load_repository, schemas_for, schemas_override
 from .schema import SchemaSet
 
 DEFAULT_BRANCHES = ("main", "origin/main")
@@ -202,7 +202,10 @@ class GitReader:
 
 
 def schemas_at(tree: GitTree, root: Path) -> SchemaSet:
-    """The schemas as they were at the revision; the package's when it has none."""
+    """The schemas as they were at the revision; the package's when it has none; the folder
+    `SAMHANDLING_SCHEMAS` names when it is set (CI reads both sides with the base's schemas)."""
+    if schemas_override() is not None:
+        return schemas_for(root)
     names = {PurePosixPath(p).name: p for p in tree.files("schemas") if p.endswith(".schema.json")
              and PurePosixPath(p).parent.as_posix() == "schemas"}
     if "common.schema.json" not in names:

@@ -211,7 +211,22 @@ class SetupError(Exception):
     """The tool cannot run here (no schemas found); one Norwegian line, exit 2."""
 
 
+SCHEMAS_ENV = "SAMHANDLING_SCHEMAS"  # a folder of schemas used instead of the content's (CI: the base's)
+
+
+def schemas_override() -> Path | None:
+    """The folder `SAMHANDLING_SCHEMAS` names, if set: in CI the schemas of the base revision
+    (scripts/with-base-code.sh), so a pull request cannot loosen the schemas it is checked with."""
+    value = os.environ.get(SCHEMAS_ENV)
+    return Path(value) if value else None
+
+
 def schemas_for(root: Path) -> SchemaSet:
+    override = schemas_override()
+    if override is not None:
+        if not (override / "common.schema.json").is_file():
+            raise SetupError(f"`{SCHEMAS_ENV}` peker på `{override}`, som ikke har `common.schema.json`.")
+        return SchemaSet(override)
     for folder in (root / "schemas", PACKAGE_SCHEMAS):
         if (folder / "common.schema.json").is_file():
             return SchemaSet(folder)
