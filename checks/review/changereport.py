@@ -259,7 +259,7 @@ def checks_changed_nb(paths: list[str]) -> str:
     """The warning at the top of a report whose change also changes what checks it."""
     shown = ", ".join(c(p).md() for p in paths[:12]) + (f" og {len(paths) - 12} til" if len(paths) > 12 else "")
     return ("> **Endrer også sjekkene** (koden, skjemaene, arbeidsflytene, testene eller skriptene): "
-            f"{shown}. Rapporten og vedtaksreglene i CI er laget med koden fra basen, så endringen kan ikke "
+            f"{shown}. Rapporten og vedtaksreglene i CI er laget med koden og skjemaene fra basen, så endringen kan ikke "
             "skrive sin egen dom. Vedlikeholderne må godkjenne disse filene (CODEOWNERS).")
 
 
