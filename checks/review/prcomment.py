@@ -40,7 +40,7 @@ def footer(run_url: str | None, site_url: str | None) -> str:
                      f"[kjøringen]({run_url}); pakk den ut og åpne `index.html`.")
     if run_url:
         lines.append(f"Funnene på linjene og hele rapporten står i [kjøringen]({run_url}).")
-    lines.append("*Kommentaren skrives av arbeidsflyten og oppdateres ved hver endring i pull-forespørselen.*")
+    lines.append("*Kommentaren skrives av arbeidsflyten og oppdateres ved hver ny push til pull-requesten.*")
     return "\n".join(lines) + "\n"
 
 
