@@ -608,6 +608,48 @@ def test_templates_escape_by_default():
     assert "&lt;b&gt;" in out
 
 
+def test_join_escapes_every_item_for_markdown():
+    from markupsafe import Markup
+
+    from checks.site.templating import environment
+
+    template = environment().from_string('{{ xs|join(", ") }}')
+    assert template.render(xs=["**a**", "[b](javascript:x)"]) == "\\*\\*a\\*\\*, \\[b\\](javascript:x)"
+    mixed = template.render(xs=[Markup("<code>k</code>"), "**a**"])
+    assert mixed == "<code>k</code>, \\*\\*a\\*\\*"
+
+
+def test_view_models_hold_no_markup(fixture_site):
+    """Every page's view model is plain data (text, numbers, flags, lists, dicts): what a page
+    shows and how is the template's, so it can be changed without Python."""
+    from checks.site import schemadoc
+
+    repo, findings, _ = fixture_site
+    views = _views(repo, findings)
+    docs = schemadoc.schema_docs(repo.root)
+    got = [views.front_view("index.md"), views.contacts_view("kontakter.md"), views.glossary_view("ordliste.md"),
+           views.changes_view("endringer.md"), views.print_view("utskrift.md"), views.dashboard_view("status.md"),
+           views.catalogue_view("meldingstyper.md"), views.parties_view("parter/index.md"),
+           views.agreement_view("avtalen.md"), views.settings_page_view("innstillinger.md"),
+           views.decisions_view("vedtak.md"), views.findings_view("funn.md"), views.rules_view("regler.md"),
+           views.schemas_view("skjemaer/index.md", docs), views.schema_view("skjemaer/chain.md", "chain", docs)]
+    got += [views.situation_view(s) for s in views.situations] + [views.role_view(x) for x in views.roles]
+    got += [views.procedure_view(e) for e in repo.of("chain") + repo.of("routine")]
+
+    def walk(value, where):
+        assert not hasattr(value, "__html__"), where
+        assert isinstance(value, (str, int, float, bool, type(None), list, tuple, dict)), (where, type(value))
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, f"{where}.{key}")
+        elif isinstance(value, (list, tuple)):
+            for i, item in enumerate(value):
+                walk(item, f"{where}[{i}]")
+
+    for i, view in enumerate(got):
+        walk(view, f"view {i}")
+
+
 def test_glossary_and_change_log_come_from_the_model(real_site, tmp_path):
     repo, findings, site = real_site
     glossary = site.pages["ordliste.md"]

@@ -66,7 +66,9 @@ def _join(values, separator: str = ""):
     values = list(values)
     if not any(hasattr(v, "__html__") for v in values + [separator]):
         return str(separator).join("" if v is None else str(v) for v in values)
-    return Markup(_finalize(separator)).join(_finalize(v) for v in values)
+    if not hasattr(separator, "__html__"):  # template text: escaped, but its spaces kept
+        separator = Markup(html.escape(str(separator), quote=False).translate(text._MD_TABLE))
+    return separator.join(_finalize(v) for v in values)
 
 
 def _codeblock(value) -> Markup:
