@@ -158,6 +158,13 @@ def test_esc_shows_the_text_and_nothing_else(text, context):
             assert attrs.get("href") == "side.md"
 
 
+@pytest.mark.parametrize("text", HOSTILE + ["", "0", "1) a", "> b", "'quoted' \"twice\"", "&amp; <x>"])
+def test_template_escaping_is_esc_with_quoted_quotes(text):
+    from checks.site.templating import _md
+
+    assert str(_md(text)) == t.esc(text).replace('"', "&quot;").replace("'", "&#39;")
+
+
 def test_esc_roundtrips_arbitrary_text():
     hypothesis = pytest.importorskip("hypothesis")
     from hypothesis import strategies as st
