@@ -96,6 +96,7 @@ def _esc_inner(value: str) -> str:
     return lead + body.translate(_MD_TABLE) + tail
 
 
+@functools.lru_cache(maxsize=8192)
 def slug(value: str) -> str:
     folded = unicodedata.normalize("NFKD", str(value).lower())
     folded = folded.replace("ø", "o").replace("æ", "ae")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 
+import functools
 import json
 import posixpath
 
@@ -81,6 +82,11 @@ def contact_view(contact: dict) -> dict:
     }
 
 
+@functools.lru_cache(maxsize=8192)
+def _relpath(target: str, start: str) -> str:
+    return posixpath.relpath(target, start)
+
+
 class Index:
     """The checked repository indexed for the pages: procedures in their order, message
     types, settings, decisions, parties, the agreement's obligations and what refers to
@@ -122,7 +128,7 @@ class Index:
     @staticmethod
     def link(here: str, target: str, anchor: str | None = None) -> str:
         """The relative address of `target` (a page path) from the page `here`."""
-        rel = posixpath.relpath(target, posixpath.dirname(here) or ".")
+        rel = _relpath(target, posixpath.dirname(here) or ".")
         return rel + (f"#{anchor}" if anchor else "")
 
     @staticmethod
