@@ -626,6 +626,16 @@ def test_join_escapes_every_item_for_markdown():
     assert mixed == "<code>k</code>, \\*\\*a\\*\\*"
 
 
+def test_concatenation_escapes_plain_text_next_to_markup():
+    from checks.site.templating import environment
+
+    env = environment()
+    out = env.from_string('{{ link("sak " ~ x ~ ", " ~ (d|code), "v.md") }}').render(x="**1**", d="07")
+    assert out == "[sak \\*\\*1\\*\\*, <code>07</code>](v.md)"
+    assert env.from_string('{{ "a" ~ x }}').render(x="[b](javascript:x)") == "a\\[b\\](javascript:x)"
+    assert env.from_string('{{ x ~ ("k"|code) }}').render(x="- 1. <i>") == "&#45; 1. &lt;i&gt;<code>k</code>"
+
+
 def test_view_models_hold_no_markup(fixture_site):
     """Every page's view model is plain data (text, numbers, flags, lists, dicts): what a page
     shows and how is the template's, so it can be changed without Python."""

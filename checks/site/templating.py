@@ -9,6 +9,9 @@ HTML and Markdown syntax neutralised (`text.esc`, quotes included, so it is safe
 attribute too). What is already markup (a link, a badge, a value built by a filter below)
 is a `Markup` and passes as it is. Inside raw HTML without `markdown` use `{{ value | h }}`.
 
+`a ~ b` is made safe the same way (`_concat`: plain operands next to markup are escaped for
+Markdown, not only for HTML as Jinja's own `markup_join` would).
+
 Filters: `h` (text for raw HTML), `code` (an id as code), `date` (`2026-05-01` as «1. mai
 2026», plain text), `sentence` (first letter upper case), `rich` (developer text from the
 rule registry and schemas: `backticks` as code, the rest escaped), `join` (like Jinja's, with
@@ -21,9 +24,11 @@ from __future__ import annotations
 
 import functools
 import html
+import re
 from pathlib import Path
 
 import jinja2
+import jinja2.compiler
 from markupsafe import Markup
 
 from . import text
@@ -38,13 +43,7 @@ _MD_ATTR_TABLE = str.maketrans({**text._MD_SPECIAL, "&": "&amp;", "<": "&lt;", "
 
 def _md(value) -> Markup:
     """A value as Markdown text: escaped like `text.esc`, quotes as entities (safe in attributes)."""
-    out = " ".join(str(value).split()).translate(_MD_ATTR_TABLE)
-    if text._LEADING.match(out):
-        out = f"&#{ord(out[0])};" + out[1:]
-    match = text._NUMBERED.match(out)
-    if match:
-        out = match.group(1) + "\\" + match.group(2) + out[match.end():]
-    return Markup(out)
+    return Markup(_md_start(" ".join(str(value).split()).translate(_MD_ATTR_TABLE)))
 
 
 def _finalize(value):
@@ -78,7 +77,7 @@ def _join(values, separator: str = ""):
     if not any(hasattr(v, "__html__") for v in values + [separator]):
         return str(separator).join("" if v is None else str(v) for v in values)
     if not hasattr(separator, "__html__"):  # template text: escaped, but its spaces kept
-        separator = Markup(html.escape(str(separator), quote=False).translate(text._MD_TABLE))
+        separator = Markup(_piece(separator))
     return separator.join(_finalize(v) for v in values)
 
 
@@ -112,9 +111,54 @@ def bytecode_cache() -> jinja2.BytecodeCache | None:
     return jinja2.FileSystemBytecodeCache(str(folder / "jinja2" / version))
 
 
+def _concat(values):
+    """`a ~ b` in a template. Jinja joins with HTML escaping only once an operand is markup;
+    here the plain operands are escaped for Markdown then, like any `{{ value }}`. Without
+    markup it is plain text, escaped where it is shown."""
+    values = list(values)
+    if not any(hasattr(v, "__html__") for v in values):
+        return "".join("" if v is None else str(v) for v in values)
+    parts = [v if hasattr(v, "__html__") else _piece(v) for v in values]
+    if not hasattr(values[0], "__html__"):  # the start of a line: no list, heading or number
+        parts[0] = _md_start(parts[0])
+    return Markup("".join(parts))
+
+
+def _piece(value) -> str:
+    """Plain text between markup: escaped like `_md`, its spaces kept."""
+    return re.sub(r"\s+", " ", "" if value is None else str(value)).translate(_MD_ATTR_TABLE)
+
+
+def _md_start(out: str) -> str:
+    if text._LEADING.match(out):
+        out = f"&#{ord(out[0])};" + out[1:]
+    match = text._NUMBERED.match(out)
+    if match:
+        out = match.group(1) + "\\" + match.group(2) + out[match.end():]
+    return out
+
+
+class _CodeGenerator(jinja2.compiler.CodeGenerator):
+    """Compiles `~` to `_concat` (above) instead of Jinja's `markup_join`."""
+
+    def visit_Concat(self, node, frame) -> None:
+        if frame.eval_ctx.volatile or not frame.eval_ctx.autoescape:
+            return super().visit_Concat(node, frame)
+        self.write("environment.md_concat((")
+        for arg in node.nodes:
+            self.visit(arg, frame)
+            self.write(", ")
+        self.write("))")
+
+
+class _Environment(jinja2.Environment):
+    code_generator_class = _CodeGenerator
+    md_concat = staticmethod(_concat)
+
+
 @functools.lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
-    env = jinja2.Environment(
+    env = _Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         bytecode_cache=bytecode_cache(),
         autoescape=True,
