@@ -147,3 +147,15 @@ def test_a_diagram_taller_than_a_page_prints_in_parts_that_each_fit_a_page(brows
         assert fig["covered"]
         n = len(fig["captions"])
         assert all(c.endswith(f"(del {i + 1} av {n})") for i, c in enumerate(fig["captions"]))
+
+
+def test_every_branch_of_every_routine_is_in_its_flowchart(browser, real):  # noqa: F811
+    repo, _ = run_checks(ROOT)
+    page, rec = width_page(browser, "desktop")
+    for routine in repo.of("routine"):
+        page.goto(real.url(f"rutiner/{routine.id}.html"))
+        wait_for_diagrams(page)
+        text = " ".join(" ".join(page.evaluate(DIAGRAM_TEXT)).replace("\u00a0", " ").split())
+        assert [c for c in _conditions(routine) if c not in text] == [], routine.id
+    page.context.close()
+    assert rec.errors == []

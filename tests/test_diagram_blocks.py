@@ -162,3 +162,11 @@ def test_a_block_with_only_labels_says_where_each_section_leads_inside_it():
     lines = [line.strip() for line in text.splitlines()]
     i = lines.index("alt igjen")
     assert lines[i + 1].startswith("Note over") and "Tilbake til steg 2" in lines[i + 1]
+
+
+def test_a_flowchart_keeps_two_conditions_that_lead_to_the_same_step():
+    pg = build(entry([s("a", "start", next="d"), decision("d", ("rød", "x"), ("gul", "x"), ("grønn", "y")),
+                      s("x", "end"), s("y", "end")], kind="routine"))
+    text = diagram.mermaid(pg.entry, {})
+    assert '-->|"rød eller gul"|' in text and '-->|"grønn"|' in text
+    assert 'label="rød eller gul"' in diagram.dot(pg.entry, {})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ..model.blocks import blocks
+from ..model.blocks import blocks, branches
 from ..model.mermaid import node_id as _node_id
 from ..model.mermaid import plain as _plain
 from ..model.mermaid import text as _text
@@ -124,11 +124,23 @@ def _flowchart(pg: ProcedureGraph) -> str:
         step = pg.steps[sid][1]
         left, right = _SHAPES.get(step.get("type"), ('["', '"]'))
         lines.append(f"    {_node_id(sid)}{left}{_text(_numbered(pg, sid, step.get('title', sid)))}{right}")
-    for a, b, data in sorted(pg.graph.edges(data=True), key=lambda e: (pg.steps[e[0]][0], pg.steps[e[1]][0])):
-        condition = data.get("condition")
+    for a, b, condition in _edges(pg):
         link = f' -->|"{_text(condition)}"| ' if condition else " --> "
         lines.append(f"    {_node_id(a)}{link}{_node_id(b)}")
     return "\n".join(lines) + "\n"
+
+
+def _edges(pg: ProcedureGraph) -> list[tuple[str, str, str | None]]:
+    """Every arrow with its label, in step order. Two branches of one decision that lead to
+    the same step are one arrow with both conditions («… eller …»), so neither is lost."""
+    out = []
+    for a, b, data in sorted(pg.graph.edges(data=True), key=lambda e: (pg.steps[e[0]][0], pg.steps[e[1]][0])):
+        condition = data.get("condition")
+        if condition and pg.steps[a][1].get("type") == "decision":
+            same = [c for c, target in branches(pg, a) if target == b and c]
+            condition = " eller ".join(same) if same else condition
+        out.append((a, b, condition))
+    return out
 
 
 def _dot_text(value) -> str:
@@ -155,8 +167,8 @@ def dot(entry: Entry, message_types: dict) -> str:
         else:
             label = _dot_text(label)
         lines.append(f'    "{sid}" [label="{label}", shape={shapes.get(step.get("type"), "box")}];')
-    for a, b, data in sorted(pg.graph.edges(data=True), key=lambda e: (pg.steps[e[0]][0], pg.steps[e[1]][0])):
-        attrs = f' [label="{_dot_text(data["condition"])}"]' if data.get("condition") else ""
+    for a, b, condition in _edges(pg):
+        attrs = f' [label="{_dot_text(condition)}"]' if condition else ""
         lines.append(f'    "{a}" -> "{b}"{attrs};')
     lines.append("}")
     return "\n".join(lines) + "\n"

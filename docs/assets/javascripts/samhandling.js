@@ -74,6 +74,7 @@
       }
       host.appendChild(holder);
       if (svg) {
+        markJumps(svg);
         printParts(host, svg, id);
       }
       host.setAttribute("data-sh-rendered", "true");
@@ -181,6 +182,21 @@
     figure.setAttribute("data-sh-parts", String(parts.length));
     // beside the drawing's own box, not in it: the parts are not part of the screen's drawing
     host.parentNode.insertBefore(holder, host.nextSibling);
+  }
+
+  // A note that only says where the path goes on («→ Videre til steg 6», «↻ Tilbake til
+  // steg 9») is drawn lighter than a step, so the steps stand out.
+  function markJumps(svg) {
+    svg.querySelectorAll("text.noteText").forEach(function (text) {
+      var said = text.textContent.trim();
+      if (said.charAt(0) === "→" || said.charAt(0) === "↻") {
+        var box = text.parentNode.querySelector("rect.note");
+        if (box) {
+          box.classList.add("sh-jump");
+        }
+        text.classList.add("sh-jump-text");
+      }
+    });
   }
 
   function drawAll() {
