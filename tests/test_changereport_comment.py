@@ -138,3 +138,23 @@ def test_the_body_command_writes_the_comment(tmp_path):
                             capture_output=True, text=True, env={**os.environ, "PYTHONIOENCODING": "utf-8"}, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(prcomment.MARKER) and f"[kjøringen]({RUN})" in result.stdout
+
+
+def test_the_workflow_step_posts_the_report_it_downloaded(tmp_path):
+    """The `kommentar` job's step, run with bash as GitHub runs it, in this checkout (the base)."""
+    import yaml
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "pull-request.yml").read_text(encoding="utf-8"))
+    (step,) = [s for s in workflow["jobs"]["kommentar"]["steps"] if "pr-comment.py post" in s.get("run", "")]
+    downloaded = tmp_path / "endringsrapport"
+    downloaded.mkdir()
+    (downloaded / "endringsrapport.md").write_text("## Endringsrapport\n\n**Krever OSO-vedtak: nei**\n", encoding="utf-8")
+    gh = _fake_gh(tmp_path, [])
+    env = {"PATH": gh["PATH"], "RUNNER_TEMP": str(tmp_path), "GH_TOKEN": "x", "REPO": "eksempel/samhandling",
+           "PR": "7", "RUN_URL": RUN, "SITE_URL": "", "HOME": str(tmp_path)}
+    result = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", step["run"]], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert _calls(gh)[-1][:4] == ["api", "-X", "POST", "repos/eksempel/samhandling/issues/7/comments"]
+    body = (tmp_path / "kommentar.md").read_text(encoding="utf-8")
+    assert body.startswith(prcomment.MARKER + "\n## Endringsrapport\n") and "**Krever OSO-vedtak: nei**" in body
+    assert f"artefakten `nettsted` under «Artifacts» i [kjøringen]({RUN})" in body  # no artifact link: the run
