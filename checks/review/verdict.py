@@ -8,7 +8,7 @@ from ..model.repository import Entry
 from ..model.vocabulary import PROCEDURE_KINDS, STATUS_NB
 from .changes import Comparison, MEDIUM
 from .context import _list
-from .parties import mergers
+from .parties import Party, mergers
 from .sentence import c, join, p, q, S
 
 
@@ -105,8 +105,8 @@ def verdict(comparison: Comparison) -> Verdict:
 
 
 def _party_name_s(entry: Entry) -> S:
-    name = entry.data.get("name")
-    return S(q(name, 120), " (", c(entry.id), ")") if isinstance(name, str) else S(c(entry.id))
+    """«Tromsø» (5501): by name and kommunenummer, as everywhere in the report."""
+    return Party.of(entry).s()
 
 
 def _party_reasons(comparison: Comparison) -> list:
