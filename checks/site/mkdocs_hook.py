@@ -112,6 +112,7 @@ def on_config(config):
     _SITE.clear()
     _SITE.update(root=root, site=site,
                  glossary=[t for e in repo.of("glossary") for t in e.data.get("terms") or []])
+    _SITE["groups"] = synonym_groups(_SITE["glossary"])
     config.nav = _nav(site.nav) + list(config.nav or [])
     if _LIVE["serve"]:
         # what every page shows: the menu (with the pages' own headings as titles) and the build line
@@ -256,7 +257,30 @@ def on_env(env, config, files):
 def on_page_context(context, page, config, nav):
     if _LIVE["serve"]:
         _LIVE["titles"][page.file.src_uri] = page.title
+    _fold_and_mask_search_entries(config)
     return context
+
+
+def _search_index(config):
+    plugin = config.plugins.get("material/search") or config.plugins.get("search")
+    return getattr(plugin, "search_index", None)
+
+
+def _fold_and_mask_search_entries(config) -> None:
+    """The search plugin has just added this page's entries to its index (it runs before the
+    hook): fold æ, ø and å into them (checks/site/search.py) and mask them as data, in place,
+    so the index the plugin writes is the finished one (no second copy read back and rewritten
+    at the end: a national index is the build's peak memory)."""
+    search = _search_index(config)
+    if search is None or not isinstance(getattr(search, "entries", None), list):
+        return
+    entries = search.entries
+    done = getattr(search, "_samhandling_done", 0)
+    if len(entries) > done:
+        fold_index({"docs": entries[done:]}, _SITE.get("groups"))
+        for n in range(done, len(entries)):
+            entries[n] = mask_data(entries[n])
+    search._samhandling_done = len(entries)
 
 
 def on_page_markdown(markdown, page, config, files):
@@ -268,12 +292,14 @@ def on_post_page(output, page, config):
 
 
 def on_post_build(config):
-    """The search index is written by the search plugin after the pages: fold æ, ø and å
-    (checks/site/search.py) and mask it as data. The offline plugin inlines it afterwards."""
+    """The search index's entries were folded and masked page by page (on_page_context); a
+    search plugin that keeps no entries the hook can reach gets its written index folded and
+    masked here instead. The offline plugin inlines it afterwards."""
     index = Path(config.site_dir) / "search" / "search_index.json"
     if _LIVE["serve"] and _LIVE["dirty"] and index.is_file():
         _whole_search_index(config, index)
-    if index.is_file():
+    search = _search_index(config)
+    if index.is_file() and getattr(search, "_samhandling_done", None) is None:
         import json
         data = json.loads(index.read_bytes())
         glossary = (_SITE.get("glossary") or [])
@@ -293,8 +319,7 @@ def _whole_search_index(config, index: Path) -> None:
     the entries of one rebuilt page into the last index, so the hook keeps each page's entries
     between rebuilds, replaces those of the pages rebuilt now, and writes the index a full
     build writes (the pages in build order)."""
-    plugin = config.plugins.get("material/search") or config.plugins.get("search")
-    search = getattr(plugin, "search_index", None)
+    search = _search_index(config)
     if search is None:
         return
     built: dict = {}
