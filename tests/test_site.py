@@ -636,6 +636,15 @@ def test_concatenation_escapes_plain_text_next_to_markup():
     assert env.from_string('{{ x ~ ("k"|code) }}').render(x="- 1. <i>") == "&#45; 1. &lt;i&gt;<code>k</code>"
 
 
+def test_readme_names_every_page_template():
+    """README «Malene» tells a Markdown/HTML editor which template makes which page."""
+    from checks.site.templating import TEMPLATES
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for path in sorted(TEMPLATES.rglob("*.j2")):
+        assert f"`{path.name}`" in readme, path.name
+
+
 def test_view_models_hold_no_markup(fixture_site):
     """Every page's view model is plain data (text, numbers, flags, lists, dicts): what a page
     shows and how is the template's, so it can be changed without Python."""
