@@ -460,17 +460,24 @@ def test_the_downtime_answer_names_whom_to_call_on_the_first_phone_screen(browse
 
 
 def test_no_invisible_link_in_the_tab_order_on_a_phone(browser, real):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     page, _ = width_page(browser, "phone")
     page.goto(real.url(REPO_KINDS["kjede"]))
     wait_for_diagrams(page)
+    focused = """() => { const e = document.activeElement; if (!e || e === document.body) return null;
+        const r = e.getBoundingClientRect(); const s = getComputedStyle(e);
+        return {tag: e.tagName, text: (e.textContent || '').trim().slice(0, 40), w: r.width, h: r.height,
+                x: r.x, visible: s.visibility !== 'hidden' && s.display !== 'none'}; }"""
+    shown = f"""() => {{ const i = ({focused})(); return i === null || (i.visible && i.w > 0 && i.h > 0
+        && i.x >= -1 && i.x < {WIDTHS["phone"][0]}); }}"""
     hidden = []
     for _ in range(40):
         page.keyboard.press("Tab")
-        page.wait_for_timeout(250)  # an element that opens on focus (the search field) has moved in by now
-        info = page.evaluate("""() => { const e = document.activeElement; if (!e || e === document.body) return null;
-            const r = e.getBoundingClientRect(); const s = getComputedStyle(e);
-            return {tag: e.tagName, text: (e.textContent || '').trim().slice(0, 40), w: r.width, h: r.height,
-                    x: r.x, visible: s.visibility !== 'hidden' && s.display !== 'none'}; }""")
+        try:  # an element that opens on focus (the search field) moves in with a transition
+            page.wait_for_function(shown, timeout=3000)
+        except PlaywrightTimeout:
+            pass
+        info = page.evaluate(focused)
         if info is None:
             continue
         if not info["visible"] or info["w"] == 0 or info["h"] == 0 or info["x"] < -1 or info["x"] >= WIDTHS["phone"][0]:
