@@ -80,15 +80,23 @@ FOCUSED = """() => { const e = document.activeElement; if (!e || e === document.
           && parseFloat(s.opacity) > 0}; }"""
 
 
+SHOWN = f"""() => {{ const i = ({FOCUSED})(); return i === null || (i.visible && i.w > 0 && i.h > 0
+    && i.x >= -1 && i.x < {VIEWPORT["width"]}); }}"""
+
+
 @pytest.mark.parametrize("kind", ["forside", "situasjon", "kjede"])
 def test_no_invisible_element_in_the_tab_order_at_400_percent(browser, real, kind):  # noqa: F811
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     page, _ = zoomed(browser)
     page.goto(real.url(REPO_KINDS[kind]))
     wait_for_diagrams(page)
     hidden, seen = [], 0
     for _ in range(40):
         page.keyboard.press("Tab")
-        page.wait_for_timeout(200)  # an element that opens on focus (the search field) has moved in by now
+        try:  # an element that opens on focus (the search field) moves in with a transition
+            page.wait_for_function(SHOWN, timeout=3000)
+        except PlaywrightTimeout:
+            pass
         info = page.evaluate(FOCUSED)
         if info is None:
             continue
