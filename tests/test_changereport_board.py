@@ -151,7 +151,7 @@ def test_a_large_procedure_shows_the_changed_steps_and_their_neighbours(tmp_path
     body = drawn.body
     assert "s_s29" in body and "s_s31" in body and "s_s10" not in body
     # the decision before it keeps both its ways out, the hidden one as «…» with its condition
-    assert re.search(r'^    s_s29 -\.->\|"ellers"\| u_s_s32\(\["33\. Steg nummer 32 \(ikke tegnet\)"\]\)$', body, re.M), body
+    assert re.search(r'^    s_s29 -\.->\|"Ellers"\| u_s_s32\(\["33\. Steg nummer 32 \(ikke tegnet\)"\]\)$', body, re.M), body
     assert re.search(r'^    s_s29 -->\|"Det haster"\| s_s30$', body, re.M), body
     assert re.search(r'^    class (u_s_s\d+,?)+ utenfor$', body, re.M), body
     small = flowchart.change_diagram(before, after, {}, limit=100)
@@ -207,3 +207,17 @@ def test_hostile_titles_stay_inside_their_diagram_node(hostile):
             match = node.match(line)
             assert match, line
             assert not set(match.group(3)) & set('"<>[]{}|`\\'), line
+
+
+def test_two_branches_to_the_same_step_keep_both_conditions(tmp_path):
+    before, _ = _entries(tmp_path, 30)
+    text = _long_routine(30, "Steg nummer 15 er endret").replace(
+        "      - condition: Det haster\n        next: s15\n",
+        "      - condition: Det haster\n        next: s15\n      - condition: Det er natt\n        next: s15\n")
+    root = make_repo(tmp_path / "to").path
+    (root / "procedures" / "routines" / "lang.yaml").write_text(text, encoding="utf-8")
+    from checks.model.repository import load_repository
+    after = next(e for e in load_repository(root).entries if e.id == "lang")
+    assert after.valid
+    drawn = flowchart.change_diagram(before, after, {}, limit=25)
+    assert re.search(r'^    s_s14 -->\|"Det haster eller Det er natt"\| s_s15$', drawn.body, re.M), drawn.body

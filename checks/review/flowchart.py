@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..model.blocks import branches
 from ..model.mermaid import node_id, text, title
 from ..model.procgraph import build
 from ..model.repository import Entry
@@ -120,9 +121,8 @@ def change_diagram(before: Entry | None, after: Entry | None, message_types: dic
         left, right = SHAPES.get(pg.steps[sid][1].get("type"), ('["', '"]'))
         lines.append(f"    {node_id(sid)}{left}{text(_label(pg, sid, message_types, marks.get(sid, '')))}{right}")
     stubs: dict = {}  # a step left out -> its «ikke tegnet» node (one per step, however many arrows lead to it)
-    edges = sorted(pg.graph.edges(data=True), key=lambda e: (pg.steps[e[0]][0], pg.steps[e[1]][0]))
-    for a, b, data in edges:
-        condition = data.get("condition")
+    edges = _edges(pg)
+    for a, b, condition in edges:
         label = f'|"{text(condition)}"|' if condition else ""
         if a in shown and b in shown:
             lines.append(f"    {node_id(a)} -->{label} {node_id(b)}")
@@ -144,8 +144,8 @@ def change_diagram(before: Entry | None, after: Entry | None, message_types: dic
         used["utenfor"] = list(stubs.values())
     lines += [f"    classDef {name} {CLASSES[name]}" for name in used]
     lines += [f"    class {','.join(ids)} {name}" for name, ids in used.items()]
-    branches = any(data.get("condition") for a, b, data in edges if a in shown or b in shown)
-    legend = " ".join(LEGEND_NB[k] for k in [*used, *(["branches"] if branches else [])])
+    conditions = any(condition for a, b, condition in edges if a in shown or b in shown)
+    legend = " ".join(LEGEND_NB[k] for k in [*used, *(["branches"] if conditions else [])])
     gone = []
     for i, step in enumerate((before.data.get("steps") or []) if before is not None else []):
         if isinstance(step, dict) and step.get("id") in removed:
@@ -159,3 +159,17 @@ def _number(pg, sid: str) -> str:
     if len(name) > 40:
         name = name[:39].rstrip() + "…"
     return text(f"{pg.steps[sid][0] + 1}. {name}")
+
+
+def _edges(pg) -> list[tuple[str, str, str | None]]:
+    """Every arrow with its label, in step order. Two branches of one decision that lead to the
+    same step are one arrow with both conditions («… eller …»), so neither is lost (the same
+    rule as the site's diagrams, from `checks.model.blocks.branches`)."""
+    out = []
+    for a, b, data in sorted(pg.graph.edges(data=True), key=lambda e: (pg.steps[e[0]][0], pg.steps[e[1]][0])):
+        condition = data.get("condition")
+        if condition and pg.steps[a][1].get("type") == "decision":
+            same = [c for c, target in branches(pg, a) if target == b and c]
+            condition = " eller ".join(same) if same else condition
+        out.append((a, b, condition))
+    return out
