@@ -99,3 +99,15 @@ def test_hidden_breaks_huge_numbers_and_control_characters(seed, inserted):
     else:
         content = plant(rng, BASE[path], inserted, rng.random() < 0.3)
     assert check_properties({**BASE, path: content}, BASE_MODEL) == []
+
+
+def test_a_list_or_mapping_where_a_word_is_looked_up_goes_through_the_whole_pipeline():
+    # found by the long fuzz run: `status: []` made the change report fail (an unhashable value
+    # looked up in the Norwegian words); every field whose value is shown as a word, in every file
+    import re as _re
+    fields = _re.compile(r"^(\s*(?:- )?)(status|category|regulation|role|kind|event|party|to|from): \S.*$", _re.M)
+    for wrong in ("[]", "{x: 1}"):
+        files = {path: fields.sub(lambda m: f"{m.group(1)}{m.group(2)}: {wrong}", raw.decode("utf-8")).encode("utf-8")
+                 for path, raw in BASE.items()}
+        assert files != BASE
+        assert check_properties(files, BASE_MODEL, None) == []

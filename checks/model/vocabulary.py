@@ -11,6 +11,26 @@ import re
 
 from .repository import Entry, Repository
 
+
+class Words(dict):
+    """A Norwegian word per value of the model. A document that is not valid can hold a list or
+    a mapping where a word is looked up (`status: []`); it has no word, and the lookup never
+    raises (the change report describes invalid documents too)."""
+
+    __slots__ = ()
+
+    def get(self, key, default=None):
+        try:
+            return super().get(key, default)
+        except TypeError:  # an unhashable value
+            return default
+
+    def __contains__(self, key) -> bool:
+        try:
+            return super().__contains__(key)
+        except TypeError:
+            return False
+
 REQUIRED_ADDRESSES = {
     "municipality": ("sykepleietjeneste", "legetjeneste", "saksbehandler"),
     "health-trust": ("somatikk-plo-meldingsmottak", "psykiatri-plo-meldingsmottak"),
@@ -19,23 +39,23 @@ ALLOWED_ADDRESSES = {
     "municipality": {"sykepleietjeneste", "legetjeneste", "saksbehandler", "psykisk-helsetjeneste"},
     "health-trust": {"somatikk-plo-meldingsmottak", "psykiatri-plo-meldingsmottak"},
 }
-ADDRESS_NB = {
+ADDRESS_NB = Words({
     "sykepleietjeneste": "Sykepleietjeneste", "legetjeneste": "Legetjeneste",
     "saksbehandler": "Saksbehandler", "psykisk-helsetjeneste": "Psykisk helsetjeneste",
     "somatikk-plo-meldingsmottak": "Somatikk PLO meldingsmottak",
     "psykiatri-plo-meldingsmottak": "Psykiatri PLO meldingsmottak",
-}
-PARTY_FIELD_NB = {
+})
+PARTY_FIELD_NB = Words({
     "her_id": "HER-id",
     "message_responsible": "meldingsansvarligadresse",
     "video_support": "lokal brukerstøtte for video",
     "emergency_contact": "nødkontakt ved nedetid",
     "agreement_signed": "dato for signering",
     "service_addresses": "tjenesteadresser",
-}
-REGULATION_NB = {"mandatory": "påbudt", "recommended": "anbefalt", "phasing-out": "utfases",
-                 "withdrawn": "trukket tilbake"}
-STATUS_NB = {"draft": "utkast", "submitted": "til behandling", "adopted": "vedtatt", "repealed": "opphevet"}
+})
+REGULATION_NB = Words({"mandatory": "påbudt", "recommended": "anbefalt", "phasing-out": "utfases",
+                 "withdrawn": "trukket tilbake"})
+STATUS_NB = Words({"draft": "utkast", "submitted": "til behandling", "adopted": "vedtatt", "repealed": "opphevet"})
 PROCEDURE_KINDS = ("chain", "routine")
 
 
@@ -60,13 +80,13 @@ def parse_date(value) -> datetime.date | None:
 
 # Events a step can carry (`event:`), so path constraints, scenarios and message logs can name
 # what happens without knowing a chain's step ids.
-EVENT_NB = {
+EVENT_NB = Words({
     "admission": "innleggelse",
     "ready-for-discharge": "vurdert utskrivningsklar",
     "discharge": "utskrivning (pasienten forlater sykehuset)",
     "death": "dødsfall i sykehuset",
-}
-SOURCE_STATUS_NB = {"confirmed": "bekreftet", "secondary": "sekundærkilde", "unconfirmed": "ikke bekreftet"}
+})
+SOURCE_STATUS_NB = Words({"confirmed": "bekreftet", "secondary": "sekundærkilde", "unconfirmed": "ikke bekreftet"})
 
 
 # ISO 8601 durations as the schemas allow them (weeks, days, hours, minutes), at most five

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..model.repository import Entry, Repository
+from ..model.vocabulary import Words
 from .sentence import flat, S
 
 
@@ -20,10 +21,10 @@ KIND_DEFINITE_NB = {"chain": "meldingskjeden", "routine": "rutinen"}
 KIND_NB = {"chain": "meldingskjede", "routine": "rutine", "setting": "innstilling", "decision": "vedtak",
            "message-type": "meldingstype", "agreement": "avtalen", "party": "part", "situation": "situasjon",
            "role": "rolle på vakt", "glossary": "ordlisten"}
-PARTY_ROLE_NB = {"municipality": "kommunen", "health-trust": "UNN", "both": "begge parter",
-                 "external": "ekstern"}
-EVIDENCE_NB = {"procedure": "en prosedyre", "plan": "en plan", "party-data": "partsopplysninger",
-               "principle": "et prinsipp"}
+PARTY_ROLE_NB = Words({"municipality": "kommunen", "health-trust": "UNN", "both": "begge parter",
+                       "external": "ekstern"})
+EVIDENCE_NB = Words({"procedure": "en prosedyre", "plan": "en plan", "party-data": "partsopplysninger",
+                     "principle": "et prinsipp"})
 CONTACT_FIELD_NB = {"title": "navn", "email": "e-post", "phone": "telefon", "hours": "åpningstid",
                     "note": "merknad", "source": "kilde"}
 
