@@ -459,32 +459,43 @@ def test_the_downtime_answer_names_whom_to_call_on_the_first_phone_screen(browse
     page.context.close()
 
 
-def test_no_invisible_link_in_the_tab_order_on_a_phone(browser, real):
+FOCUSED = """() => { const e = document.activeElement; if (!e || e === document.body) return null;
+  const r = e.getBoundingClientRect(); const s = getComputedStyle(e);
+  return {tag: e.tagName, text: (e.textContent || e.getAttribute('aria-label') || '').trim().slice(0, 40),
+          w: r.width, h: r.height, x: r.x, visible: s.visibility !== 'hidden' && s.display !== 'none'
+          && parseFloat(s.opacity) > 0}; }"""
+
+
+def tab_through(page, width: int, steps: int = 40) -> tuple[list, int]:
+    """Press Tab `steps` times: (the focused elements a reader cannot see, how many were focused)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
-    page, _ = width_page(browser, "phone")
-    page.goto(real.url(REPO_KINDS["kjede"]))
-    wait_for_diagrams(page)
-    focused = """() => { const e = document.activeElement; if (!e || e === document.body) return null;
-        const r = e.getBoundingClientRect(); const s = getComputedStyle(e);
-        return {tag: e.tagName, text: (e.textContent || '').trim().slice(0, 40), w: r.width, h: r.height,
-                x: r.x, visible: s.visibility !== 'hidden' && s.display !== 'none'}; }"""
-    shown = f"""() => {{ const i = ({focused})(); return i === null || (i.visible && i.w > 0 && i.h > 0
-        && i.x >= -1 && i.x < {WIDTHS["phone"][0]}); }}"""
-    hidden = []
-    for _ in range(40):
+    shown = f"""() => {{ const i = ({FOCUSED})(); return i === null || (i.visible && i.w > 0 && i.h > 0
+        && i.x >= -1 && i.x < {width}); }}"""
+    hidden, seen = [], 0
+    for _ in range(steps):
         page.keyboard.press("Tab")
         try:  # an element that opens on focus (the search field) moves in with a transition
             page.wait_for_function(shown, timeout=3000)
         except PlaywrightTimeout:
             pass
-        info = page.evaluate(focused)
+        info = page.evaluate(FOCUSED)
         if info is None:
             continue
-        if not info["visible"] or info["w"] == 0 or info["h"] == 0 or info["x"] < -1 or info["x"] >= WIDTHS["phone"][0]:
+        seen += 1
+        if not info["visible"] or info["w"] == 0 or info["h"] == 0 or info["x"] < -1 or info["x"] >= width:
             hidden.append(info)
         if info["tag"] == "INPUT":  # the search opened on focus: close it and go on through the page
             page.keyboard.press("Escape")
+    return hidden, seen
+
+
+def test_no_invisible_link_in_the_tab_order_on_a_phone(browser, real):
+    page, _ = width_page(browser, "phone")
+    page.goto(real.url(REPO_KINDS["kjede"]))
+    wait_for_diagrams(page)
+    hidden, seen = tab_through(page, WIDTHS["phone"][0])
     page.context.close()
+    assert seen > 0
     assert hidden == []
 
 

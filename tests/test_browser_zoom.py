@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from test_browser import AXE_TAGS, REPO_KINDS, Recorder, browser, real, wait_for_diagrams  # noqa: F401
+from test_browser import AXE_TAGS, REPO_KINDS, Recorder, browser, real, tab_through, wait_for_diagrams  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -73,38 +73,12 @@ def test_every_page_kind_is_accessible_at_400_percent(browser, real, kind):  # n
     assert bad == []
 
 
-FOCUSED = """() => { const e = document.activeElement; if (!e || e === document.body) return null;
-  const r = e.getBoundingClientRect(); const s = getComputedStyle(e);
-  return {tag: e.tagName, text: (e.textContent || e.getAttribute('aria-label') || '').trim().slice(0, 40),
-          w: r.width, h: r.height, x: r.x, visible: s.visibility !== 'hidden' && s.display !== 'none'
-          && parseFloat(s.opacity) > 0}; }"""
-
-
-SHOWN = f"""() => {{ const i = ({FOCUSED})(); return i === null || (i.visible && i.w > 0 && i.h > 0
-    && i.x >= -1 && i.x < {VIEWPORT["width"]}); }}"""
-
-
 @pytest.mark.parametrize("kind", ["forside", "situasjon", "kjede"])
 def test_no_invisible_element_in_the_tab_order_at_400_percent(browser, real, kind):  # noqa: F811
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     page, _ = zoomed(browser)
     page.goto(real.url(REPO_KINDS[kind]))
     wait_for_diagrams(page)
-    hidden, seen = [], 0
-    for _ in range(40):
-        page.keyboard.press("Tab")
-        try:  # an element that opens on focus (the search field) moves in with a transition
-            page.wait_for_function(SHOWN, timeout=3000)
-        except PlaywrightTimeout:
-            pass
-        info = page.evaluate(FOCUSED)
-        if info is None:
-            continue
-        seen += 1
-        if not info["visible"] or info["w"] == 0 or info["h"] == 0 or info["x"] < -1 or info["x"] >= VIEWPORT["width"]:
-            hidden.append(info)
-        if info["tag"] == "INPUT":  # the search opened on focus: close it and go on through the page
-            page.keyboard.press("Escape")
+    hidden, seen = tab_through(page, VIEWPORT["width"])
     page.context.close()
     assert seen > 0
     assert hidden == []

@@ -123,3 +123,17 @@ def blocks(pg: ProcedureGraph) -> list[tuple]:
                 continue
         kept.append(item)
     return kept
+
+
+def edges(pg: ProcedureGraph) -> list[tuple[str, str, str | None]]:
+    """Every arrow with its label, in step order. Two branches of one decision that lead to the
+    same step are one arrow with both conditions («… eller …»), so neither is lost (the site's
+    diagrams and the change report's flowcharts draw the same arrows)."""
+    out = []
+    for a, b, data in sorted(pg.graph.edges(data=True), key=lambda e: (pg.steps[e[0]][0], pg.steps[e[1]][0])):
+        condition = data.get("condition")
+        if condition and pg.steps[a][1].get("type") == "decision":
+            same = [c for c, target in branches(pg, a) if target == b and c]
+            condition = " eller ".join(same) if same else condition
+        out.append((a, b, condition))
+    return out

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..model.blocks import branches
+from ..model.blocks import edges as _edges
 from ..model.mermaid import node_id, text, title
 from ..model.procgraph import build
 from ..model.repository import Entry
@@ -161,15 +161,3 @@ def _number(pg, sid: str) -> str:
     return text(f"{pg.steps[sid][0] + 1}. {name}")
 
 
-def _edges(pg) -> list[tuple[str, str, str | None]]:
-    """Every arrow with its label, in step order. Two branches of one decision that lead to the
-    same step are one arrow with both conditions («… eller …»), so neither is lost (the same
-    rule as the site's diagrams, from `checks.model.blocks.branches`)."""
-    out = []
-    for a, b, data in sorted(pg.graph.edges(data=True), key=lambda e: (pg.steps[e[0]][0], pg.steps[e[1]][0])):
-        condition = data.get("condition")
-        if condition and pg.steps[a][1].get("type") == "decision":
-            same = [c for c, target in branches(pg, a) if target == b and c]
-            condition = " eller ".join(same) if same else condition
-        out.append((a, b, condition))
-    return out

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from ..model.blocks import blocks, branches
+from ..model.blocks import blocks
+from ..model.blocks import edges as _edges
 from ..model.mermaid import node_id as _node_id
 from ..model.mermaid import plain as _plain
 from ..model.mermaid import text as _text
@@ -128,19 +129,6 @@ def _flowchart(pg: ProcedureGraph) -> str:
         link = f' -->|"{_text(condition)}"| ' if condition else " --> "
         lines.append(f"    {_node_id(a)}{link}{_node_id(b)}")
     return "\n".join(lines) + "\n"
-
-
-def _edges(pg: ProcedureGraph) -> list[tuple[str, str, str | None]]:
-    """Every arrow with its label, in step order. Two branches of one decision that lead to
-    the same step are one arrow with both conditions («… eller …»), so neither is lost."""
-    out = []
-    for a, b, data in sorted(pg.graph.edges(data=True), key=lambda e: (pg.steps[e[0]][0], pg.steps[e[1]][0])):
-        condition = data.get("condition")
-        if condition and pg.steps[a][1].get("type") == "decision":
-            same = [c for c, target in branches(pg, a) if target == b and c]
-            condition = " eller ".join(same) if same else condition
-        out.append((a, b, condition))
-    return out
 
 
 def _dot_text(value) -> str:
