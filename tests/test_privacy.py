@@ -148,7 +148,11 @@ def test_a_separator_written_as_an_escape_in_a_file_that_does_not_load(escape):
     assert (finding.line, finding.column) == (2, 12) and "311299*****" in finding.message
 
 
-def test_an_escaped_digit_is_not_a_digit_of_a_number_in_the_raw_text():
-    # `\x33` reads as text to a reader of the raw file; the loaded value is scanned separately
-    assert scan_text("procedures/x.yaml", 'note: "\\x3311299567150"\n') == []
-    assert scan_text("procedures/x.yaml", 'note: "\\u00331129956715 1"\n') == []
+def test_an_escaped_digit_in_the_raw_text_counts_as_the_digit_it_loads_as():
+    # found by the long fuzz run: `"\u0030947…"` in a file that does not load; the loaded value
+    # of a file that loads is scanned too, and both agree
+    (finding,) = scan_text("procedures/x.yaml", 'a: b\nnote: "\\u00331129956715"\n  x\n')
+    assert (finding.line, finding.column) == (2, 8) and "311299*****" in finding.message
+    (finding,) = scan_text("procedures/x.yaml", 'note: "311299\\x35\\U00000036715"\n')
+    assert finding.column == 8 and "311299*****" in finding.message
+    assert scan_text("procedures/x.yaml", 'note: "\\x3311299567150"\n') == []  # twelve digits: not a number

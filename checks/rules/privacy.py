@@ -57,15 +57,37 @@ def _scan_cached(file: str, text: str) -> tuple:
     out = []
     line_starts = None
     found = list(find(text))
-    if "\\" in text:  # a separator written as an escape, which a file that does not load still shows
+    if "\\" in text:  # a separator or a digit written as an escape, which a file that does not load still shows
         seen = {number for _, number, _ in found}
-        found += sorted(hit for hit in find_escaped(text) if hit[1] not in seen)
+        decoded, where = _digits_unescaped(text)
+        found += sorted((where[offset], number, kind) for offset, number, kind in find_escaped(decoded)
+                        if number not in seen)
     for offset, number, kind in found:
         if line_starts is None:
             line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
         line = bisect.bisect_right(line_starts, offset)
         out.append((_finding(file, (line, offset - line_starts[line - 1] + 1), number, kind), number))
     return tuple(out)
+
+
+_DIGIT_ESCAPE = re.compile(r"\\(?:x3([0-9])|u003([0-9])|U0000003([0-9]))")
+
+
+def _digits_unescaped(text: str) -> tuple[str, list[int]]:
+    """The text with every digit written as a YAML escape (`\\x33`, `\\u0033`) as the digit it
+    loads as, and for each character of that text its offset in the original."""
+    if _DIGIT_ESCAPE.search(text) is None:
+        return text, range(len(text))
+    out, where, last = [], [], 0
+    for m in _DIGIT_ESCAPE.finditer(text):
+        out.append(text[last:m.start()])
+        where.extend(range(last, m.start()))
+        out.append(m.group(1) or m.group(2) or m.group(3))
+        where.append(m.start())
+        last = m.end()
+    out.append(text[last:])
+    where.extend(range(last, len(text)))
+    return "".join(out), where
 
 
 def scan_text(file: str, text: str) -> list[Finding]:
