@@ -382,16 +382,21 @@ def width_page(browser, width: str):
 REPO_KINDS = _kinds(run_checks(ROOT)[0])
 
 
+def serious_violations(page) -> list[str]:
+    """axe's serious and critical violations on the page, one line each."""
+    axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
+    results = axe_module.Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    return [f"{v['impact']} {v['id']}: {v['help']} ({[n['target'] for n in v['nodes'][:3]]})"
+            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+
+
 @pytest.mark.parametrize("width", sorted(WIDTHS))
 @pytest.mark.parametrize("kind", sorted(REPO_KINDS))
 def test_every_page_kind_is_accessible_at_phone_and_desktop_width(browser, real, kind, width):
-    axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
     page, rec = width_page(browser, width)
     page.goto(real.url(REPO_KINDS[kind]))
     wait_for_diagrams(page)
-    results = axe_module.Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
-    bad = [f"{v['impact']} {v['id']}: {v['help']} ({[n['target'] for n in v['nodes'][:3]]})"
-           for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    bad = serious_violations(page)
     page.context.close()
     assert bad == []
     assert rec.errors == []

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from test_browser import AXE_TAGS, REPO_KINDS, Recorder, browser, real, tab_through, wait_for_diagrams  # noqa: F401
+from test_browser import REPO_KINDS, Recorder, browser, real, serious_violations, tab_through, wait_for_diagrams  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -62,13 +62,10 @@ def test_nothing_is_cut_sideways_at_400_percent(browser, real, kind):  # noqa: F
 
 @pytest.mark.parametrize("kind", sorted(REPO_KINDS))
 def test_every_page_kind_is_accessible_at_400_percent(browser, real, kind):  # noqa: F811
-    axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
     page, rec = zoomed(browser)
     page.goto(real.url(REPO_KINDS[kind]))
     wait_for_diagrams(page)
-    results = axe_module.Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
-    bad = [f"{v['impact']} {v['id']}: {v['help']} ({[n['target'] for n in v['nodes'][:3]]})"
-           for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    bad = serious_violations(page)
     page.context.close()
     assert bad == []
 
