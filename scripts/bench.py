@@ -280,7 +280,14 @@ def plain_site(repo: Path, target: Path) -> None:
         from checks.site import mkdocs_hook
         config = load_config(str(ROOT / "mkdocs.yml"))
         mkdocs_hook.on_config(config)
-        site = mkdocs_hook._SITE["site"]
+        entry = mkdocs_hook._SITE.get("entry")
+        if entry is not None:  # the pages as files (checks/site/sitecache.py)
+            contents = [(path, entry.memory[path] if where is None else Path(where).read_bytes())
+                        for path, where in entry.items]
+            mkdocs_hook._discard()
+        else:
+            site = mkdocs_hook._SITE["site"]
+            contents = [*site.pages.items(), *site.files.items()]
     finally:
         if old is None:
             os.environ.pop("SAMHANDLING_ROOT", None)
@@ -288,7 +295,7 @@ def plain_site(repo: Path, target: Path) -> None:
             os.environ["SAMHANDLING_ROOT"] = old
     shutil.copytree(ROOT / "docs", target / "docs")
     shutil.copytree(ROOT / "overrides", target / "overrides")
-    for path, content in [*site.pages.items(), *site.files.items()]:
+    for path, content in contents:
         out = target / "docs" / path
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))

@@ -35,10 +35,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
-from checks.model.findings import ERROR
 from checks.model.masking import mask, mask_data
-from checks.rules.analysis import run_checks
-from checks.site.render import render
 from checks.site.search import fold_index, synonym_groups
 
 _SITE = {}
@@ -75,7 +72,21 @@ def repository_root(config) -> Path:
 
 def on_config(config):
     root = repository_root(config)
+    _SITE.clear()
+    if not _LIVE["serve"]:
+        # `mkdocs build`: what this computes is kept between builds (checks/site/sitecache.py)
+        from checks.site import sitecache
+        key = sitecache.key(root, config.config_file_path)
+        entry = sitecache.load(root, key) if key else None
+        if entry is not None:
+            config.extra["samhandling_build"] = build_info(root)
+            _SITE.update(root=root, entry=entry, groups=entry.groups)
+            config.nav = _nav(entry.nav) + list(config.nav or [])
+            return config
     from checks.model.cache import FileCache, cache_dir  # check's per-file cache, as `samhandling check`
+    from checks.model.findings import ERROR
+    from checks.rules.analysis import run_checks
+    from checks.site.render import render
     if _LIVE["serve"]:  # one cache for the server's life, kept in memory between rebuilds
         store = _LIVE["store"]
         if store is None or store.root != root:
@@ -109,11 +120,15 @@ def on_config(config):
     site.pages = {path: mask(text) for path, text in site.pages.items()}
     site.files = {path: mask(text) if isinstance(text, str) else text for path, text in site.files.items()}
     site.nav = mask_data(site.nav)
-    _SITE.clear()
     _SITE.update(root=root, site=site,
-                 glossary=[t for e in repo.of("glossary") for t in e.data.get("terms") or []])
-    _SITE["groups"] = synonym_groups(_SITE["glossary"])
+                 groups=synonym_groups([t for e in repo.of("glossary") for t in e.data.get("terms") or []]))
     config.nav = _nav(site.nav) + list(config.nav or [])
+    if not _LIVE["serve"]:
+        # the pages as files MkDocs reads by path (kept for the next build when the cache is on),
+        # not as strings held in memory for the whole build
+        entry = sitecache.store(root, key, site, site.nav, _SITE["groups"])
+        if entry is not None:
+            _SITE.update(entry=entry, site=None)
     if _LIVE["serve"]:
         # what every page shows: the menu (with the pages' own headings as titles) and the build line
         in_menu = set(_nav_paths(site.nav))
@@ -218,6 +233,17 @@ def _nav(items: list) -> list:
 
 
 def on_files(files, config):
+    entry = _SITE.get("entry")
+    if entry is not None:
+        for path, where in entry.items:
+            existing = files.get_file_from_path(path)
+            if existing is not None:
+                files.remove(existing)
+            if where is None:
+                files.append(File.generated(config, path, content=entry.memory[path]))
+            else:
+                files.append(File.generated(config, path, abs_src_path=where))
+        return files
     site = _SITE["site"]
     folder = _LIVE["dir"] if _LIVE["serve"] else None
     for path, content in [*site.pages.items(), *site.files.items()]:
@@ -295,6 +321,7 @@ def on_post_build(config):
     """The search index's entries were folded and masked page by page (on_page_context); a
     search plugin that keeps no entries the hook can reach gets its written index folded and
     masked here instead. The offline plugin inlines it afterwards."""
+    _discard()
     index = Path(config.site_dir) / "search" / "search_index.json"
     if _LIVE["serve"] and _LIVE["dirty"] and index.is_file():
         _whole_search_index(config, index)
@@ -302,8 +329,7 @@ def on_post_build(config):
     if index.is_file() and getattr(search, "_samhandling_done", None) is None:
         import json
         data = json.loads(index.read_bytes())
-        glossary = (_SITE.get("glossary") or [])
-        fold_index(data, synonym_groups(glossary))
+        fold_index(data, _SITE.get("groups"))
         # masked page by page in place: one copy of a national index in memory, not three
         docs = data.pop("docs", None)
         data = mask_data(data)
@@ -312,6 +338,17 @@ def on_post_build(config):
                 docs[n] = mask_data(doc)
             data["docs"] = docs
         index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _discard() -> None:
+    entry = _SITE.get("entry")
+    if entry is not None and entry.temporary:
+        from checks.site.sitecache import discard
+        discard(entry)
+
+
+def on_build_error(error):
+    _discard()
 
 
 def _whole_search_index(config, index: Path) -> None:

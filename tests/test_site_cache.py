@@ -1,0 +1,167 @@
+"""The site cache between `mkdocs build` runs (checks/site/sitecache.py): a second build of an
+unchanged repository is the same site, byte for byte; any input the hook reads (a YAML file, a
+schema, a scenario, docs/, a commit, a tag, today's date, a SAMHANDLING_* variable, the code)
+gives another key, so the site is computed afresh; a damaged entry is ignored."""
+
+import datetime
+import shutil
+
+import pytest
+
+from checks.model import cache as filecache
+from checks.site import sitecache
+from checks.site.render import Site
+from gitrepos import make_repo
+from sitebuild import FIXTURE, run_build
+
+DAY = datetime.date(2026, 6, 1)
+
+
+def _files(site):
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*")
+            if p.is_file() and not p.name.endswith(".gz")}
+
+
+@pytest.fixture
+def depot(tmp_path, monkeypatch):
+    monkeypatch.setenv("SAMHANDLING_CACHE", str(tmp_path / "hurtiglager"))
+    return make_repo(tmp_path, FIXTURE)
+
+
+def test_a_second_build_is_the_same_site_and_a_change_is_built_afresh(depot, tmp_path, monkeypatch):
+    root = depot.path
+    first, second = tmp_path / "første", tmp_path / "andre"
+    for target in (first, second):
+        result = run_build(root, target)
+        assert result.returncode == 0, result.stderr[-2000:]
+    assert sitecache.load(root, sitecache.key(root, str(sitecache._PACKAGE.parent / "mkdocs.yml"))) is not None
+    assert _files(first) == _files(second)
+    # without any cache: the same site
+    monkeypatch.setenv("SAMHANDLING_CACHE", "off")
+    off = tmp_path / "uten"
+    assert run_build(root, off).returncode == 0
+    assert _files(off) == _files(first)
+    assert not list(tmp_path.glob("hurtiglager/nettsted/*/.neste-*"))
+
+    # a kommune renamed: the next cached build shows it, as a build without the cache does
+    monkeypatch.setenv("SAMHANDLING_CACHE", str(tmp_path / "hurtiglager"))
+    party = next(p for p in sorted((root / "procedures" / "parties").glob("*.yaml"))
+                 if "role: municipality" in p.read_text(encoding="utf-8"))
+    text = party.read_text(encoding="utf-8")
+    line = next(x for x in text.splitlines() if x.startswith("name:"))
+    party.write_text(text.replace(line, line + " Endret", 1), encoding="utf-8")
+    changed = tmp_path / "endret"
+    assert run_build(root, changed).returncode == 0
+    monkeypatch.setenv("SAMHANDLING_CACHE", "off")
+    fresh = tmp_path / "endret-uten"
+    assert run_build(root, fresh).returncode == 0
+    assert _files(changed) == _files(fresh)
+    assert _files(changed) != _files(first)
+
+
+def _key(root, **kw):
+    return sitecache.key(root, None, today=kw.get("today", DAY))
+
+
+@pytest.mark.parametrize("change", ["yaml", "schema", "scenario", "docs", "new file", "mkdocs.yml"])
+def test_a_changed_input_file_changes_the_key(depot, change):
+    root = depot.path
+    before = _key(root)
+    assert _key(root) == before  # stable
+    if change == "yaml":
+        path = next((root / "procedures").rglob("*.yaml"))
+        path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    elif change == "schema":
+        depot.write("schemas/common.schema.json", "{}\n")  # the repository's own schemas
+    elif change == "scenario":
+        depot.write("scenarios/ny.yaml", "id: ny\n")
+    elif change == "docs":
+        depot.write("docs/ny.md", "# Ny\n")
+    elif change == "new file":
+        depot.write("procedures/parties/ny.txt", "x")
+    else:
+        depot.write("mkdocs.yml", "site_name: x\n")
+    assert _key(root) != before
+
+
+def test_history_date_environment_and_code_change_the_key(depot, monkeypatch):
+    root = depot.path
+    before = _key(root)
+    depot.commit("Tom endring")  # a new commit, same files
+    after_commit = _key(root)
+    assert after_commit != before
+    depot.git("tag", "v1")  # a tag, same HEAD
+    after_tag = _key(root)
+    assert after_tag != after_commit
+    assert _key(root, today=DAY + datetime.timedelta(days=1)) != after_tag
+    monkeypatch.setenv("SAMHANDLING_NOE", "1")
+    assert _key(root) != after_tag
+    monkeypatch.delenv("SAMHANDLING_NOE")
+    assert _key(root) == after_tag
+    monkeypatch.setattr(filecache, "code_version", lambda: "en annen versjon")
+    assert _key(root) != after_tag
+    monkeypatch.setenv("SAMHANDLING_SAMSVAR_RAPPORT", str(root))
+    assert _key(root) is None  # a conformance report is read: not cached
+
+
+def _site():
+    return Site(pages={"index.md": "# Forside\n", "a/b.md": "# B\r\nlinje\n"},
+                files={"data/x.json": '{"a": 1}', "bilde.bin": b"\x00\x01"},
+                nav=[("Forside", "index.md"), ("B", [(None, "a/b.md")])])
+
+
+def test_stored_entry_reads_back_and_a_damaged_one_is_ignored(depot):
+    root = depot.path
+    key = _key(root)
+    site = _site()
+    stored = sitecache.store(root, key, site, site.nav, [["a", "b"]])
+    assert stored is not None and not stored.temporary
+    entry = sitecache.load(root, key)
+    assert entry is not None
+    assert [p for p, _ in entry.items] == ["index.md", "a/b.md", "data/x.json", "bilde.bin"]
+    got = {p: (entry.memory[p] if where is None else open(where, "rb").read()) for p, where in entry.items}
+    assert got["index.md"] == b"# Forside\n"
+    assert got["a/b.md"] == "# B\r\nlinje\n"  # a carriage return: handed over as text
+    assert got["bilde.bin"] == b"\x00\x01"
+    assert entry.nav == site.nav and entry.groups == [["a", "b"]]
+    assert sitecache.load(root, _key(root, today=DAY + datetime.timedelta(days=1))) is None
+
+    # one generated file changed on disk: the entry is ignored
+    (entry.folder / sitecache.FILES / "index.md").write_bytes(b"# Annet\n")
+    assert sitecache.load(root, key) is None
+    sitecache.store(root, key, site, site.nav, [])
+    assert sitecache.load(root, key) is not None
+    # the list damaged or cut short; a file missing
+    listing = entry.folder / sitecache.LIST
+    blob = listing.read_bytes()
+    listing.write_bytes(blob[:-3] + b"xyz")
+    assert sitecache.load(root, key) is None
+    listing.write_bytes(blob[: len(blob) // 2])
+    assert sitecache.load(root, key) is None
+    listing.write_bytes(b"")
+    assert sitecache.load(root, key) is None
+    sitecache.store(root, key, site, site.nav, [])
+    (entry.folder / sitecache.FILES / "data" / "x.json").unlink()
+    assert sitecache.load(root, key) is None
+
+
+def test_the_cache_off_gives_a_temporary_folder_that_is_removed(depot, monkeypatch):
+    monkeypatch.setenv("SAMHANDLING_CACHE", "off")
+    site = _site()
+    entry = sitecache.store(depot.path, _key(depot.path), site, site.nav, [])
+    assert entry is not None and entry.temporary and entry.folder.is_dir()
+    assert sitecache.load(depot.path, _key(depot.path)) is None
+    sitecache.discard(entry)
+    assert not entry.folder.exists()
+
+
+def test_only_the_newest_entries_are_kept(depot):
+    root = depot.path
+    site = _site()
+    keys = [_key(root, today=DAY + datetime.timedelta(days=n)) for n in range(sitecache.KEEP + 2)]
+    for key in keys:
+        sitecache.store(root, key, site, site.nav, [])
+    folder = sitecache._folder(root)
+    assert len([p for p in folder.iterdir()]) == sitecache.KEEP
+    assert sitecache.load(root, keys[-1]) is not None
+    shutil.rmtree(folder)
