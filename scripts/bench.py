@@ -323,7 +323,10 @@ def run_timed(cmd: list[str], tmp: Path, env: dict | None = None) -> dict:
 
 def measure_site(tmp: Path, name: str, repo: Path, rounds: int) -> dict:
     """`mkdocs build --strict` with the hook, and plain mkdocs-material on the same Markdown,
-    paired, `rounds` times each."""
+    paired, `rounds` times each. With the hook twice: with the site cache warm (an unchanged
+    repository built again; checks/site/sitecache.py) and cold (a `SAMHANDLING_*` variable that
+    changes every round, so the hook checks and renders the whole site, with check's per-file
+    cache and the compiled templates warm, as after a change to the repository)."""
     slug = name.split()[0]
     plain = tmp / f"ren-{slug}"
     # in a process of its own: this one stays small (a child's peak memory as the kernel counts
@@ -331,45 +334,54 @@ def measure_site(tmp: Path, name: str, repo: Path, rounds: int) -> dict:
     subprocess.run([sys.executable, __file__, "--plain-site", str(repo), str(plain)], check=True, env=ENV)
     mkdocs = str(BIN / "mkdocs")
     env = {"SAMHANDLING_ROOT": str(repo), "NO_MKDOCS_2_WARNING": "1"}
-    out = {"hook": [], "plain": []}
-    for _ in range(rounds):
-        out["hook"].append(run_timed([mkdocs, "build", "-q", "--strict", "-f", str(ROOT / "mkdocs.yml"),
-                                      "-d", str(tmp / f"bygget-{slug}")], tmp, env=env))
+    hook = [mkdocs, "build", "-q", "--strict", "-f", str(ROOT / "mkdocs.yml"), "-d", str(tmp / f"bygget-{slug}")]
+    run(hook, env=env)  # fills the site cache
+    out = {"hook": [], "cold": [], "plain": []}
+    for n in range(rounds):
+        out["hook"].append(run_timed(hook, tmp, env=env))
+        out["cold"].append(run_timed(hook, tmp, env={**env, "SAMHANDLING_BENCH_RUNDE": f"{os.getpid()}-{n}"}))
         out["plain"].append(run_timed([mkdocs, "build", "-q", "-f", str(plain / "mkdocs.yml"),
                                        "-d", str(tmp / f"bygget-ren-{slug}")], tmp, env={"NO_MKDOCS_2_WARNING": "1"}))
-    bad = [r["code"] for r in out["hook"] + out["plain"] if r["code"] != 0]
+    bad = [r["code"] for r in out["hook"] + out["cold"] + out["plain"] if r["code"] != 0]
     if bad:
         raise SystemExit(f"mkdocs build på {name} avsluttet med kode {bad[0]}")
     pages = sum(1 for _ in (tmp / f"bygget-{slug}").rglob("*.html"))
     return {"name": name, "pages": pages, **{k: {m: median(v, m) for m in ("wall", "cpu", "mib")} for k, v in out.items()}}
 
 
+MB_PER_MIB = 1.048576
+
+
 def print_site(rows: list[dict], rounds: int) -> list[str]:
     """The site table; returns the goal lines for the table of goals."""
     print()
     print(f"Nettstedet (`mkdocs build --strict` med kroken mot ren mkdocs-material på samme Markdown, "
-          f"median av {rounds} parvise kjøringer):")
+          f"median av {rounds} parvise kjøringer; varmt: depotet uendret siden forrige bygg, kaldt: "
+          "hele nettstedet sjekket og laget på nytt):")
     print()
-    print("| depot | HTML-sider | med kroken vegg s | CPU s | maks MiB | ren mkdocs-material vegg s | CPU s | maks MiB "
+    print("| depot | HTML-sider | kroken | vegg s | CPU s | maks MiB | ren mkdocs-material vegg s | CPU s | maks MiB "
           "| forhold vegg | forhold CPU |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     goals = []
     for r in rows:
-        h, p = r["hook"], r["plain"]
-        print(f"| {r['name']} | {r['pages']} | {fmt(h['wall'])} | {fmt(h['cpu'])} | {fmt(h['mib'], 0)} | {fmt(p['wall'])} "
-              f"| {fmt(p['cpu'])} | {fmt(p['mib'], 0)} | {fmt(h['wall'] / p['wall'])}× | {fmt(h['cpu'] / p['cpu'])}× |")
-        if r["name"].startswith("nasjonal"):
-            time_ok = min(h["wall"], h["cpu"]) <= GOALS["site_s"]
-            goals.append(f"| nettstedet i nasjonal skala ≤ {fmt(GOALS['site_s'], 0)} s og ≤ {fmt(GOALS['site_mib'], 0)} MB (MiB) "
-                         f"| {fmt(h['wall'])} s vegg, {fmt(h['cpu'])} s CPU, {fmt(h['mib'], 0)} MiB "
-                         f"(ren mkdocs-material: {fmt(p['wall'])} s vegg, {fmt(p['cpu'])} s CPU, {fmt(p['mib'], 0)} MiB) "
-                         f"| tid: {'ja' if time_ok else 'nei'}{' (CPU)' if time_ok and h['wall'] > GOALS['site_s'] else ''}, "
-                         f"minne: {'ja' if h['mib'] <= GOALS['site_mib'] else 'nei'} |")
-        else:
-            ratios = (h["wall"] / p["wall"], h["cpu"] / p["cpu"])
-            goals.append(f"| nettstedet ({r['name']}) ≤ {fmt(GOALS['site_plain'], 1)}× ren mkdocs-material på samme Markdown "
-                         f"| {fmt(ratios[0])}× vegg, {fmt(ratios[1])}× CPU "
-                         f"| {'ja' if max(ratios) <= GOALS['site_plain'] else 'nei'} |")
+        p = r["plain"]
+        for label, h in (("varmt", r["hook"]), ("kaldt", r["cold"])):
+            print(f"| {r['name']} | {r['pages']} | {label} | {fmt(h['wall'])} | {fmt(h['cpu'])} | {fmt(h['mib'], 0)} "
+                  f"| {fmt(p['wall'])} | {fmt(p['cpu'])} | {fmt(p['mib'], 0)} | {fmt(h['wall'] / p['wall'])}× "
+                  f"| {fmt(h['cpu'] / p['cpu'])}× |")
+            if r["name"].startswith("nasjonal"):
+                time_ok = min(h["wall"], h["cpu"]) <= GOALS["site_s"]
+                mb = h["mib"] * MB_PER_MIB
+                goals.append(f"| nettstedet i nasjonal skala ≤ {fmt(GOALS['site_s'], 0)} s og ≤ {fmt(GOALS['site_mib'], 0)} MB, "
+                             f"{label} | {fmt(h['wall'])} s vegg, {fmt(h['cpu'])} s CPU, {fmt(mb, 0)} MB ({fmt(h['mib'], 0)} MiB) "
+                             f"(ren mkdocs-material: {fmt(p['wall'])} s vegg, {fmt(p['cpu'])} s CPU, {fmt(p['mib'], 0)} MiB) "
+                             f"| tid: {'ja' if time_ok else 'nei'}{' (CPU)' if time_ok and h['wall'] > GOALS['site_s'] else ''}, "
+                             f"minne: {'ja' if mb <= GOALS['site_mib'] else 'nei'} |")
+            else:
+                ratios = (h["wall"] / p["wall"], h["cpu"] / p["cpu"])
+                goals.append(f"| nettstedet ({r['name']}, {label}) ≤ {fmt(GOALS['site_plain'], 1)}× ren mkdocs-material "
+                             f"på samme Markdown | {fmt(ratios[0])}× vegg, {fmt(ratios[1])}× CPU "
+                             f"| {'ja' if max(ratios) <= GOALS['site_plain'] else 'nei'} |")
     return goals
 
 
