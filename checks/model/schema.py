@@ -7,7 +7,6 @@ the path that we turn into a position and a Norwegian message.
 
 from __future__ import annotations
 
-import difflib
 import json
 from functools import cached_property
 from pathlib import Path
@@ -91,6 +90,7 @@ def show(value, limit: int = 60) -> str:
 def did_you_mean(word, choices) -> str:
     if not isinstance(word, str):
         return ""
+    import difflib  # only when a hint is written (a pre-commit hook with no findings never needs it)
     match = difflib.get_close_matches(word, [str(c) for c in choices], n=1, cutoff=0.6)
     return f"mente du `{match[0]}`?" if match else ""
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import difflib
 
 from ..model.findings import ERROR, WARNING, Finding, rule
 from ..model.loader import iter_nodes
@@ -52,6 +51,7 @@ def check(repo: Repository, today: datetime.date | None = None) -> list[Finding]
 def _ref(entry: Entry, path: tuple, what: str, value, known) -> Finding | None:
     if not isinstance(value, str) or value in known:
         return None
+    import difflib  # only when a hint is written
     close = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.6)
     hint = f"Mente du `{close[0]}`?" if close else (
         "Ingen slike finnes ennå." if not known else "Sjekk stavemåten, eller opprett den.")

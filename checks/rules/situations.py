@@ -8,7 +8,6 @@ follow the situation's entry step.
 
 from __future__ import annotations
 
-import difflib
 
 from ..model.findings import ERROR, WARNING, Finding, rule
 from ..model.repository import Entry, Repository
@@ -29,6 +28,7 @@ R_SITUATION_SAME_ORDER = rule("situation.same-order", WARNING, "To situasjoner e
 def _ref(entry: Entry, path: tuple, what: str, value, known) -> Finding | None:
     if not isinstance(value, str) or value in known:
         return None
+    import difflib  # only when a hint is written
     close = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.6)
     hint = f"Mente du `{close[0]}`?" if close else "Sjekk stavemåten, eller opprett den."
     return R_SITUATION_REF.at(entry.file, entry.doc.position(path), f"Ukjent {what} `{value}`.", hint, path)
