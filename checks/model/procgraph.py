@@ -32,7 +32,29 @@ class ProcedureGraph:
 
 
 def build(entry: Entry) -> ProcedureGraph:
-    """The procedure's steps as a DiGraph; edges are next, branches and default."""
+    """The procedure's steps as a DiGraph; edges are next, branches and default.
+
+    Built once per entry and analysis: the graph rules, the path obligations, the scenarios
+    and the site all ask for it (three times per procedure in one check). Callers only read
+    it (and copy the graph before changing it). `rules.analysis.analyse` forgets the graphs
+    when it starts, so code that edits a loaded entry's data in place (the mutation tests)
+    gets fresh graphs by analysing again."""
+    built = entry.__dict__.get(_MEMO)
+    if built is None:
+        built = entry.__dict__[_MEMO] = _build(entry)
+    return built
+
+
+_MEMO = "_procgraph"
+
+
+def forget(entries) -> None:
+    """Drop the graphs built for these entries (see `build`)."""
+    for entry in entries:
+        entry.__dict__.pop(_MEMO, None)
+
+
+def _build(entry: Entry) -> ProcedureGraph:
     g = nx.DiGraph()
     steps: dict = {}
     for i, step in enumerate(entry.data.get("steps", []) or []):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
+from ..model import procgraph
 from ..model.findings import Finding
 from ..model.repository import Repository, load_repository, sort_findings
 from . import content, governance, graph, paths, privacy, situations
@@ -18,6 +19,7 @@ from . import content, governance, graph, paths, privacy, situations
 def analyse(repo: Repository, today: datetime.date | None = None) -> list[Finding]:
     """All findings for a loaded repository: loading, schema, content, graph, privacy and the
     governance rules that read one revision."""
+    procgraph.forget(repo.entries)  # built again from the data as it is now, once for every rule
     findings = list(repo.findings)
     findings.extend(content.check(repo, today))
     findings.extend(graph.check(repo))
