@@ -197,6 +197,7 @@ def test_pre_commit_hook_manifest():
     assert shlex.split(hook["entry"])[0] in scripts  # the console script the package installs
     files = re.compile(hook["files"])
     assert files.search("procedures/chains/x.yaml") and files.search("schemas/chain.schema.json")
+    assert files.search("scenarios/x.yaml")  # check reads the scenarios too
     assert not files.search("checks/cli.py") and not files.search("docs/procedures/x.md")
 
 
