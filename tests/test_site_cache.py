@@ -165,3 +165,59 @@ def test_only_the_newest_entries_are_kept(depot):
     assert len([p for p in folder.iterdir()]) == sitecache.KEEP
     assert sitecache.load(root, keys[-1]) is not None
     shutil.rmtree(folder)
+
+
+# -- masking the final pages, remembering what it left unchanged (sitecache.CleanTexts) --------
+
+def _numbers():
+    from test_masking import _valid_numbers
+    return _valid_numbers(3)
+
+
+def test_remembered_masking_returns_exactly_what_mask_returns(depot):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from checks.model.masking import mask
+    numbers = _numbers()
+    root = depot.path
+    pieces = st.one_of(st.text(max_size=40), st.sampled_from(numbers),
+                       st.sampled_from([n[:6] + " " + n[6:] for n in numbers]),
+                       st.sampled_from(['<path d="M12 2C6.48 2 2 6.48 2 12s4.48 10 10 10"/>', "&nbsp;", "\\u00a0"]),
+                       st.text(alphabet="0123456789 .", max_size=30))
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.lists(pieces, max_size=8).map("".join))
+    def check(text):
+        first = sitecache.CleanTexts(root)
+        assert first.mask(text) == mask(text)
+        assert first.mask(text) == mask(text)  # remembered within a build
+        first.save()
+        again = sitecache.CleanTexts(root)  # and in the next build
+        assert again.mask(text) == mask(text)
+
+    check()
+
+
+def test_remembered_masking_never_skips_a_number_and_ignores_a_damaged_or_old_file(depot, monkeypatch):
+    from checks.model.masking import mask
+    root = depot.path
+    number = _numbers()[0]
+    page = "<p>ikon 1234567890123 og mer</p>" * 50
+    leaking = page + f"<p>{number}</p>"
+    clean = sitecache.CleanTexts(root)
+    assert clean.mask(page) == page
+    assert clean.mask(leaking) == mask(leaking) != leaking
+    clean.save()
+    again = sitecache.CleanTexts(root)
+    assert len(again.known) == 1  # only the text mask left unchanged
+    assert again.mask(leaking) == mask(leaking)
+    assert again.mask(page) == page
+    # damaged: ignored (every text is masked again)
+    again.path.write_bytes(again.path.read_bytes()[:-1] + b"x")
+    assert sitecache.CleanTexts(root).known == set()
+    clean.save()
+    assert sitecache.CleanTexts(root).known
+    # another code version: ignored
+    monkeypatch.setattr(filecache, "code_version", lambda: "en annen versjon")
+    assert sitecache.CleanTexts(root).known == set()

@@ -75,7 +75,10 @@ def on_config(config):
     _SITE.clear()
     if not _LIVE["serve"]:
         # `mkdocs build`: what this computes is kept between builds (checks/site/sitecache.py)
+        from checks.model.cache import cache_dir
         from checks.site import sitecache
+        if cache_dir() is not None:  # the final HTML that masking left as it was (sitecache.CleanTexts)
+            _SITE["clean"] = sitecache.CleanTexts(root)
         key = sitecache.key(root, config.config_file_path)
         entry = sitecache.load(root, key) if key else None
         if entry is not None:
@@ -309,12 +312,17 @@ def _fold_and_mask_search_entries(config) -> None:
     search._samhandling_done = len(entries)
 
 
+def _mask(text):
+    clean = _SITE.get("clean")
+    return mask(text) if clean is None else clean.mask(text)
+
+
 def on_page_markdown(markdown, page, config, files):
-    return mask(markdown)  # the static pages under docs/ too
+    return _mask(markdown)  # the static pages under docs/ too
 
 
 def on_post_page(output, page, config):
-    return mask(output)  # the final HTML: titles, navigation, everything the theme adds
+    return _mask(output)  # the final HTML: titles, navigation, everything the theme adds
 
 
 def on_post_build(config):
@@ -322,6 +330,8 @@ def on_post_build(config):
     search plugin that keeps no entries the hook can reach gets its written index folded and
     masked here instead. The offline plugin inlines it afterwards."""
     _discard()
+    if _SITE.get("clean") is not None:
+        _SITE["clean"].save()
     index = Path(config.site_dir) / "search" / "search_index.json"
     if _LIVE["serve"] and _LIVE["dirty"] and index.is_file():
         _whole_search_index(config, index)

@@ -21,8 +21,12 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 def folded_words(text: str) -> list[str]:
     """The words of a text that hold æ, ø or å, folded, in first-seen order."""
+    return _folded(_WORD.findall(_TAG.sub(" ", text)))
+
+
+def _folded(words: list) -> list[str]:
     out: dict = {}
-    for word in _WORD.findall(_TAG.sub(" ", text)):
+    for word in words:
         folded = word.translate(FOLD)
         if folded != word:
             out.setdefault(folded.lower(), None)
@@ -58,8 +62,9 @@ def fold_index(data: dict, groups: list | None = None) -> dict:
     words of each glossary group the page uses added."""
     for doc in data.get("docs", []):
         text = f"{doc.get('title', '')} {doc.get('text', '')}"
-        present = {w.lower() for w in _WORD.findall(_TAG.sub(" ", text))}
-        extra = folded_words(text)
+        words = _WORD.findall(_TAG.sub(" ", text))  # once for both (as folded_words(text) reads them)
+        present = {w.lower() for w in words}
+        extra = _folded(words)
         for group in groups or []:
             if present.intersection(group):
                 extra += [w for w in group if w not in present]

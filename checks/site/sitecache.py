@@ -277,7 +277,7 @@ def store(root: Path, key_: str | None, site, nav, groups) -> Entry | None:
 def _prune(folder: Path, keep: Path) -> None:
     """Keep the newest entries of this repository (KEEP), and no leftovers of failed writes."""
     try:
-        entries = [p for p in folder.iterdir() if p != keep]
+        entries = [p for p in folder.iterdir() if p != keep and p.is_dir()]
     except OSError:
         return
     now = datetime.datetime.now().timestamp()
@@ -300,3 +300,65 @@ def discard(entry: Entry | None) -> None:
     """After the build: remove a temporary entry's folder."""
     if entry is not None and entry.temporary and entry.folder is not None:
         shutil.rmtree(entry.folder, ignore_errors=True)
+
+
+class CleanTexts:
+    """`mask` for the pages MkDocs writes, remembering which texts it leaves as they are.
+
+    `mask(text)` is a function of the text alone (for one code version). The final HTML of a
+    page is mostly the same from one build to the next, and masking it means scanning every
+    digit of the theme's icons. So the SHA-256 of each text that `mask` returned unchanged is
+    kept (in the repository's folder, for this code version); a text with such a digest is
+    returned as it is without scanning it again: exactly what `mask` would return. Every other
+    text goes through `mask`. The digests the last build used are what is kept; a file that is
+    damaged, from another code version or of another shape is ignored."""
+
+    NAME = "uendret-av-maskering.bin"
+
+    def __init__(self, root: Path):
+        from checks.model.cache import code_version
+        self.version = code_version()
+        folder = _folder(root)
+        self.path = folder / self.NAME if folder is not None else None
+        self.known: set = set()
+        self.used: set = set()
+        if self.path is None:
+            return
+        try:
+            blob = self.path.read_bytes()
+        except OSError:
+            return
+        head = len(FORMAT) + 32
+        if blob.startswith(FORMAT) and len(blob) > head and hashlib.sha256(blob[head:]).digest() == blob[len(FORMAT):head]:
+            try:
+                record = marshal.loads(blob[head:])
+            except (EOFError, ValueError, TypeError):
+                return
+            if (isinstance(record, tuple) and len(record) == 2 and record[0] == self.version
+                    and isinstance(record[1], (set, frozenset)) and all(isinstance(d, bytes) for d in record[1])):
+                self.known = set(record[1])
+
+    def mask(self, text):
+        from checks.model.masking import mask
+        if not isinstance(text, str):
+            return mask(text)
+        digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
+        if digest in self.known:
+            self.used.add(digest)
+            return text
+        out = mask(text)
+        if out == text:
+            self.used.add(digest)
+        return out
+
+    def save(self) -> None:
+        if self.path is None or self.used == self.known:
+            return
+        try:
+            payload = marshal.dumps((self.version, frozenset(self.used)))
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(f"{self.NAME}.{os.getpid()}.tmp")
+            tmp.write_bytes(FORMAT + hashlib.sha256(payload).digest() + payload)
+            os.replace(tmp, self.path)
+        except (OSError, ValueError):
+            pass
