@@ -120,8 +120,8 @@ def on_config(config):
     site.files.update(files)
     site.nav = list(site.nav) + nav
     # no valid personal identity number reaches a page, a title, a data file or the search index
-    site.pages = {path: mask(text) for path, text in site.pages.items()}
-    site.files = {path: mask(text) if isinstance(text, str) else text for path, text in site.files.items()}
+    site.pages = {path: _mask(text) for path, text in site.pages.items()}
+    site.files = {path: _mask(text) if isinstance(text, str) else text for path, text in site.files.items()}
     site.nav = mask_data(site.nav)
     _SITE.update(root=root, site=site,
                  groups=synonym_groups([t for e in repo.of("glossary") for t in e.data.get("terms") or []]))
