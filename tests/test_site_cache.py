@@ -221,3 +221,64 @@ def test_remembered_masking_never_skips_a_number_and_ignores_a_damaged_or_old_fi
     # another code version: ignored
     monkeypatch.setattr(filecache, "code_version", lambda: "en annen versjon")
     assert sitecache.CleanTexts(root).known == set()
+
+
+# -- pages rendered before, by template and view (sitecache.PageMemo) ---------------------------
+
+def _render(root):
+    from checks.rules.analysis import run_checks
+    from checks.site.render import render
+    repo, findings = run_checks(root)
+    return render(repo, findings).pages
+
+
+def test_remembered_pages_are_the_rendered_pages_and_a_changed_view_is_rendered_again(depot, monkeypatch):
+    from checks.site import templating
+    root = depot.path
+    plain = _render(root)
+
+    def with_memo():
+        memo = sitecache.PageMemo(root)
+        templating.remember_pages(memo)
+        try:
+            pages = _render(root)
+        finally:
+            templating.remember_pages(None)
+        memo.save()
+        return memo, pages
+
+    first, pages = with_memo()
+    assert first.hits == 0 and pages == plain
+    second, pages = with_memo()
+    assert second.hits > 0 and pages == plain  # taken from the memo: the same text
+
+    # a kommune renamed: its pages are rendered again and show it
+    party = next(p for p in sorted((root / "procedures" / "parties").glob("*.yaml"))
+                 if "role: municipality" in p.read_text(encoding="utf-8"))
+    text = party.read_text(encoding="utf-8")
+    line = next(x for x in text.splitlines() if x.startswith("name:"))
+    party.write_text(text.replace(line, line + " Endret", 1), encoding="utf-8")
+    changed = _render(root)
+    third, pages = with_memo()
+    assert pages == changed != plain
+    assert 0 < third.hits < len(pages)
+
+    # a damaged file, or another code version (templates included): nothing is taken from it
+    blob = third.path.read_bytes()
+    third.path.write_bytes(blob[:-1] + bytes([blob[-1] ^ 1]))
+    assert sitecache.PageMemo(root).known == {}
+    third.path.write_bytes(blob[: len(blob) // 2])
+    assert sitecache.PageMemo(root).known == {}
+    third.path.write_bytes(blob)
+    assert sitecache.PageMemo(root).known
+    monkeypatch.setattr(sitecache, "code_key", lambda: "en annen versjon")
+    assert sitecache.PageMemo(root).known == {}
+
+
+def test_a_view_marshal_cannot_write_is_always_rendered():
+    from markupsafe import Markup
+    assert sitecache.PageMemo.key("x.md.j2", {"v": Markup("<b>")}) is None
+    assert sitecache.PageMemo.key("x.md.j2", {"v": datetime.date(2026, 1, 1)}) is None
+    assert sitecache.PageMemo.key("x.md.j2", {"v": 1}) != sitecache.PageMemo.key("x.md.j2", {"v": True})
+    assert sitecache.PageMemo.key("x.md.j2", {"v": [1]}) != sitecache.PageMemo.key("x.md.j2", {"v": (1,)})
+    assert sitecache.PageMemo.key("x.md.j2", {"v": 1}) != sitecache.PageMemo.key("y.md.j2", {"v": 1})

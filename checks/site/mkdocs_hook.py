@@ -111,7 +111,20 @@ def on_config(config):
     # imported before rendering so that the rule reference also lists the scenario and samsvar rules
     from checks.compliance.sitepages import site_pages  # scenario timelines, latest conformance report (#16)
     history = git_history(root)
-    site = render(repo, findings, last_changed=git_dates(history), history=history)
+    memo = None
+    if _SITE.get("clean") is not None:  # `mkdocs build` with the cache on: pages rendered before, by view
+        from checks.site.sitecache import PageMemo
+        from checks.site.templating import remember_pages
+        memo = PageMemo(root)
+        remember_pages(memo)
+    try:
+        site = render(repo, findings, last_changed=git_dates(history), history=history)
+    finally:
+        if memo is not None:
+            remember_pages(None)
+    if memo is not None:
+        memo.save()
+        del memo
     config.extra["samhandling_build"] = build_info(root)
     from checks.export.model import site_files  # the model as open data, at data/ (#15)
     site.files.update(site_files(repo, findings))

@@ -28,6 +28,10 @@ off). One folder per repository, holding the entries of the last few keys; an en
 into a folder of its own and renamed into place. Safe: an entry's list (`innhold.bin`) starts
 with a SHA-256 of itself and names each file's SHA-256 and size; an entry that is incomplete,
 corrupt or of another shape is ignored (the site is computed afresh and the entry replaced).
+
+When the site must be computed afresh (something changed), two memos of the last build keep it
+cheap, both exact: `PageMemo` (a page whose template and view model are the same is the same
+text) and `CleanTexts` (a text `mask` left unchanged is not scanned again).
 """
 
 from __future__ import annotations
@@ -96,11 +100,9 @@ def _tree(h, folder: Path, label: str) -> None:
                     h.update(b"?")
 
 
-def key(root: Path, config_file: str | None = None, today: datetime.date | None = None) -> str | None:
-    """The key of what the hook computes for `root` now, or None when it must not be cached."""
+def code_key() -> str:
+    """check's code version and every other file of the package (the page templates)."""
     from checks.model.cache import code_version
-    if os.environ.get("SAMHANDLING_SAMSVAR_RAPPORT"):
-        return None
     h = hashlib.sha256(FORMAT)
     h.update(code_version().encode() + b"\0")
     for base, dirs, names in os.walk(_PACKAGE):  # what code_version does not read (templates)
@@ -114,6 +116,15 @@ def key(root: Path, config_file: str | None = None, today: datetime.date | None 
                         h.update(handle.read())
                 except OSError:
                     h.update(b"?")
+    return h.hexdigest()
+
+
+def key(root: Path, config_file: str | None = None, today: datetime.date | None = None) -> str | None:
+    """The key of what the hook computes for `root` now, or None when it must not be cached."""
+    if os.environ.get("SAMHANDLING_SAMSVAR_RAPPORT"):
+        return None
+    h = hashlib.sha256(FORMAT)
+    h.update(code_key().encode() + b"\0")
     h.update((today or datetime.date.today()).isoformat().encode() + b"\0")
     for name in sorted(os.environ):
         if (name.startswith("SAMHANDLING_") or name == "TZ") and name not in _NOT_INPUTS:
@@ -362,3 +373,103 @@ class CleanTexts:
             os.replace(tmp, self.path)
         except (OSError, ValueError):
             pass
+
+
+class PageMemo:
+    """Pages rendered in the last build, by template name and context (`templating.render_template`).
+
+    A page's text is a function of its template (part of the code) and the plain values of its
+    view model. So a page whose template name and context, written with marshal (version 2: plain
+    values only, no references), have the same SHA-256 as in the last build is the same text,
+    and is taken from here instead of being rendered again. A context marshal cannot write
+    (markup, objects) is always rendered. Kept in the repository's folder for this code version
+    (templates included); the pages the last build used are what is kept; a file that is damaged,
+    of another code version or of another shape is ignored."""
+
+    NAME = "sider.bin"
+
+    def __init__(self, root: Path):
+        self.version = code_key()
+        folder = _folder(root)
+        self.path = folder / self.NAME if folder is not None else None
+        self.known: dict = {}
+        self.used: dict = {}
+        self.hits = 0
+        if self.path is not None:
+            self.known = self._read(self.path, self.version)
+
+    @staticmethod
+    def _read(path: Path, version: str) -> dict:
+        """The file: FORMAT, SHA-256 of the rest, then records (4-byte length, marshal): the
+        version, then (key, page) each; read and written one record at a time, so no second
+        copy of every page is made on the way."""
+        try:
+            blob = path.read_bytes()
+        except OSError:
+            return {}
+        head = len(FORMAT) + 32
+        view = memoryview(blob)
+        if not (blob.startswith(FORMAT) and len(blob) > head
+                and hashlib.sha256(view[head:]).digest() == blob[len(FORMAT):head]):
+            return {}
+        out: dict = {}
+        pos, first = head, True
+        try:
+            while pos < len(blob):
+                size = int.from_bytes(view[pos:pos + 4], "big")
+                if size <= 0 or pos + 4 + size > len(blob):
+                    return {}
+                record = marshal.loads(view[pos + 4:pos + 4 + size])
+                pos += 4 + size
+                if first:
+                    if record != version:
+                        return {}
+                    first = False
+                    continue
+                if not (isinstance(record, tuple) and len(record) == 2 and isinstance(record[0], bytes)
+                        and isinstance(record[1], str)):
+                    return {}
+                out[record[0]] = record[1]
+        except (EOFError, ValueError, TypeError):
+            return {}
+        return {} if first else out
+
+    @staticmethod
+    def key(name: str, context: dict) -> bytes | None:
+        try:
+            return hashlib.sha256(marshal.dumps((name, context), 2)).digest()
+        except ValueError:
+            return None
+
+    def get(self, key: bytes) -> str | None:
+        found = self.known.get(key)
+        if found is not None:
+            self.used[key] = found
+            self.hits += 1
+        return found
+
+    def put(self, key: bytes, text: str) -> None:
+        self.used[key] = text
+
+    def save(self) -> None:
+        if self.path is None or self.used.keys() == self.known.keys():
+            return
+        tmp = self.path.with_name(f"{self.NAME}.{os.getpid()}.tmp")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            h = hashlib.sha256()
+            with open(tmp, "wb") as handle:
+                handle.write(FORMAT + bytes(32))
+                for record in [self.version, *self.used.items()]:
+                    chunk = marshal.dumps(record)
+                    chunk = len(chunk).to_bytes(4, "big") + chunk
+                    h.update(chunk)
+                    handle.write(chunk)
+                handle.seek(len(FORMAT))
+                handle.write(h.digest())
+            os.replace(tmp, self.path)
+        except (OSError, ValueError):
+            try:
+                tmp.unlink()
+            except OSError:
+                pass

@@ -186,8 +186,30 @@ def environment() -> jinja2.Environment:
     return env
 
 
+_MEMO = None  # pages rendered before, by template and context (set by the MkDocs hook; sitecache.PageMemo)
+
+
+def remember_pages(memo) -> None:
+    """Use `memo` (or None) for the pages rendered from now on."""
+    global _MEMO
+    _MEMO = memo
+
+
 def render_template(name: str, **context) -> str:
     """A page from its template; blank-line runs are folded so Markdown reads it as written."""
+    memo = _MEMO
+    key = memo.key(name, context) if memo is not None else None
+    if key is not None:
+        found = memo.get(key)
+        if found is not None:
+            return found
+    out = _render(name, context)
+    if key is not None:
+        memo.put(key, out)
+    return out
+
+
+def _render(name: str, context: dict) -> str:
     out = environment().get_template(name).render(**context)
     lines, blank = [], False
     for line in out.split("\n"):
