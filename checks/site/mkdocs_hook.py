@@ -111,6 +111,9 @@ def on_config(config):
     # imported before rendering so that the rule reference also lists the scenario and samsvar rules
     from checks.compliance.sitepages import site_pages  # scenario timelines, latest conformance report (#16)
     history = git_history(root)
+    from checks.export.model import site_files  # the model as open data, at data/ (#15)
+    # made before the pages, so that its peak (the export as data and as JSON) is not on top of them
+    exported = site_files(repo, findings)
     memo = None
     if _SITE.get("clean") is not None:  # `mkdocs build` with the cache on: pages rendered before, by view
         from checks.site.sitecache import PageMemo
@@ -126,8 +129,8 @@ def on_config(config):
         memo.save()
         del memo
     config.extra["samhandling_build"] = build_info(root)
-    from checks.export.model import site_files  # the model as open data, at data/ (#15)
-    site.files.update(site_files(repo, findings))
+    site.files.update(exported)
+    del exported
     pages, files, nav = site_pages(root, repo, os.environ.get("SAMHANDLING_SAMSVAR_RAPPORT"))
     site.pages.update(pages)
     site.files.update(files)
