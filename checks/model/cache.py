@@ -80,6 +80,42 @@ def code_version() -> str:
     return h.hexdigest()
 
 
+def read_sealed(path, form: bytes = FORMAT):
+    """The value in a file `write_sealed` wrote with this format line, or None: missing,
+    unreadable, truncated, corrupt (its SHA-256 does not match) or of another format."""
+    try:
+        blob = Path(path).read_bytes()
+    except OSError:
+        return None
+    head = len(form) + 32
+    if not (blob.startswith(form) and len(blob) > head and hashlib.sha256(blob[head:]).digest() == blob[len(form):head]):
+        return None
+    try:
+        return marshal.loads(blob[head:])
+    except (EOFError, ValueError, TypeError):
+        return None
+
+
+def write_sealed(path, value, form: bytes = FORMAT) -> bool:
+    """Write plain values (marshal) after a format line and their SHA-256, atomically (a
+    temporary file renamed into place). False when it cannot be written: a cache that cannot
+    be written is simply not written."""
+    path = Path(path)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        payload = marshal.dumps(value)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(form + hashlib.sha256(payload).digest() + payload)
+        os.replace(tmp, path)
+        return True
+    except (OSError, ValueError):
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        return False
+
+
 def remembered(name: str, compute):
     """`compute()`'s value (plain values marshal writes), kept in the cache folder under `name`
     for this code version (libraries included): for data a library computes slowly, such as
@@ -89,21 +125,10 @@ def remembered(name: str, compute):
     if folder is None:
         return compute()
     path = folder / "verdier" / (hashlib.sha256(f"{code_version()}\0{name}".encode()).hexdigest()[:40] + ".bin")
-    try:
-        blob = path.read_bytes()
-        if blob.startswith(FORMAT) and hashlib.sha256(blob[len(FORMAT) + 32:]).digest() == blob[len(FORMAT):len(FORMAT) + 32]:
-            return marshal.loads(blob[len(FORMAT) + 32:])
-    except (OSError, EOFError, ValueError, TypeError):
-        pass
-    value = compute()
-    try:
-        payload = marshal.dumps(value)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(FORMAT + hashlib.sha256(payload).digest() + payload)
-        os.replace(tmp, path)
-    except (OSError, ValueError):
-        pass
+    value = read_sealed(path)
+    if value is None:
+        value = compute()
+        write_sealed(path, value)
     return value
 
 
@@ -137,20 +162,9 @@ class FileCache:
     def _read(self) -> dict:
         if self._entries is None:
             self._entries = {}
-            if self.path is not None:
-                try:
-                    blob = self.path.read_bytes()
-                except OSError:
-                    blob = b""
-                head = len(FORMAT) + 32
-                if blob.startswith(FORMAT) and len(blob) > head \
-                        and hashlib.sha256(blob[head:]).digest() == blob[len(FORMAT):head]:
-                    try:
-                        entries = marshal.loads(blob[head:])
-                    except (EOFError, ValueError, TypeError):
-                        entries = None
-                    if isinstance(entries, dict):
-                        self._entries = entries
+            entries = read_sealed(self.path) if self.path is not None else None
+            if isinstance(entries, dict):
+                self._entries = entries
         return self._entries
 
     def save(self) -> None:
@@ -160,18 +174,7 @@ class FileCache:
             return
         if self._used.keys() == self._entries.keys():
             return
-        try:
-            payload = marshal.dumps(self._used)
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-            with open(tmp, "wb") as handle:
-                handle.write(FORMAT + hashlib.sha256(payload).digest() + payload)
-            os.replace(tmp, self.path)
-        except (OSError, ValueError):
-            try:
-                tmp.unlink()  # type: ignore[possibly-undefined]
-            except (OSError, NameError):
-                pass
+        write_sealed(self.path, self._used)
 
     def next_run(self) -> None:
         """Start another run in the same process (`mkdocs serve`): the entries the last run

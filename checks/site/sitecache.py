@@ -169,18 +169,9 @@ def load(root: Path, key_: str) -> Entry | None:
     folder = _folder(root)
     if folder is None:
         return None
+    from checks.model.cache import read_sealed
     entry = folder / key_[:40]
-    try:
-        blob = (entry / LIST).read_bytes()
-    except OSError:
-        return None
-    head = len(FORMAT) + 32
-    if not (blob.startswith(FORMAT) and len(blob) > head and hashlib.sha256(blob[head:]).digest() == blob[len(FORMAT):head]):
-        return None
-    try:
-        record = marshal.loads(blob[head:])
-    except (EOFError, ValueError, TypeError):
-        return None
+    record = read_sealed(entry / LIST, FORMAT)
     if not (isinstance(record, tuple) and len(record) == 4 and record[0] == key_
             and isinstance(record[1], list) and isinstance(record[2], list) and isinstance(record[3], list)):
         return None
@@ -230,8 +221,9 @@ def _write(target: Path, site, nav, groups, key_: str) -> list:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(data)
         listing.append((path, _how(content), hashlib.sha256(data).digest(), len(data)))
-    payload = marshal.dumps((key_, nav, groups, listing))
-    (target / LIST).write_bytes(FORMAT + hashlib.sha256(payload).digest() + payload)
+    from checks.model.cache import write_sealed
+    if not write_sealed(target / LIST, (key_, nav, groups, listing), FORMAT):
+        raise OSError(f"{target / LIST} kan ikke skrives")
     return listing
 
 
@@ -327,27 +319,16 @@ class CleanTexts:
     NAME = "uendret-av-maskering.bin"
 
     def __init__(self, root: Path):
-        from checks.model.cache import code_version
+        from checks.model.cache import code_version, read_sealed
         self.version = code_version()
         folder = _folder(root)
         self.path = folder / self.NAME if folder is not None else None
         self.known: set = set()
         self.used: set = set()
-        if self.path is None:
-            return
-        try:
-            blob = self.path.read_bytes()
-        except OSError:
-            return
-        head = len(FORMAT) + 32
-        if blob.startswith(FORMAT) and len(blob) > head and hashlib.sha256(blob[head:]).digest() == blob[len(FORMAT):head]:
-            try:
-                record = marshal.loads(blob[head:])
-            except (EOFError, ValueError, TypeError):
-                return
-            if (isinstance(record, tuple) and len(record) == 2 and record[0] == self.version
-                    and isinstance(record[1], (set, frozenset)) and all(isinstance(d, bytes) for d in record[1])):
-                self.known = set(record[1])
+        record = read_sealed(self.path, FORMAT) if self.path is not None else None
+        if (isinstance(record, tuple) and len(record) == 2 and record[0] == self.version
+                and isinstance(record[1], (set, frozenset)) and all(isinstance(d, bytes) for d in record[1])):
+            self.known = set(record[1])
 
     def mask(self, text):
         from checks.model.masking import mask
@@ -365,14 +346,8 @@ class CleanTexts:
     def save(self) -> None:
         if self.path is None or self.used == self.known:
             return
-        try:
-            payload = marshal.dumps((self.version, frozenset(self.used)))
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(f"{self.NAME}.{os.getpid()}.tmp")
-            tmp.write_bytes(FORMAT + hashlib.sha256(payload).digest() + payload)
-            os.replace(tmp, self.path)
-        except (OSError, ValueError):
-            pass
+        from checks.model.cache import write_sealed
+        write_sealed(self.path, (self.version, frozenset(self.used)), FORMAT)
 
 
 class PageMemo:
