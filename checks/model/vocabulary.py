@@ -31,6 +31,7 @@ class Words(dict):
         except TypeError:
             return False
 
+
 REQUIRED_ADDRESSES = {
     "municipality": ("sykepleietjeneste", "legetjeneste", "saksbehandler"),
     "health-trust": ("somatikk-plo-meldingsmottak", "psykiatri-plo-meldingsmottak"),
@@ -54,7 +55,7 @@ PARTY_FIELD_NB = Words({
     "service_addresses": "tjenesteadresser",
 })
 REGULATION_NB = Words({"mandatory": "påbudt", "recommended": "anbefalt", "phasing-out": "utfases",
-                 "withdrawn": "trukket tilbake"})
+                       "withdrawn": "trukket tilbake"})
 STATUS_NB = Words({"draft": "utkast", "submitted": "til behandling", "adopted": "vedtatt", "repealed": "opphevet"})
 PROCEDURE_KINDS = ("chain", "routine")
 

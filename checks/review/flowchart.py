@@ -159,5 +159,3 @@ def _number(pg, sid: str) -> str:
     if len(name) > 40:
         name = name[:39].rstrip() + "…"
     return text(f"{pg.steps[sid][0] + 1}. {name}")
-
-

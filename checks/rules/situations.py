@@ -8,7 +8,6 @@ follow the situation's entry step.
 
 from __future__ import annotations
 
-
 from ..model.findings import ERROR, WARNING, Finding, rule
 from ..model.repository import Entry, Repository
 from ..model.vocabulary import PROCEDURE_KINDS

@@ -16,11 +16,10 @@ compare these dicts, not the HTML.
 
 from __future__ import annotations
 
-import re
-
 import functools
 import json
 import posixpath
+import re
 
 from ..model import marks
 from ..model.vocabulary import ADDRESS_NB, PARTY_FIELD_NB, REGULATION_NB, STATUS_NB
