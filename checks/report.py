@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import sys
 from collections import Counter
 from collections.abc import Callable  # not typing (start-up)
-from dataclasses import dataclass, field
 
 from . import __version__
 from .model.findings import ERROR, RULES, SEVERITY_NB, Finding
@@ -17,14 +15,14 @@ from .model.masking import dumps, mask, safe_unicode
 JSON_FORMAT_VERSION = 1
 
 
-@dataclass
 class Baseline:
     """Findings compared with the base revision (`check --base`): which are new in the change,
     which stood before (`unchanged`), and which the change removed (`absent`). Findings match
     by file, rule, severity and message, so a finding whose line moved is not new."""
 
-    new: set = field(default_factory=set)
-    absent: list = field(default_factory=list)
+    def __init__(self, new: set | None = None, absent: list | None = None):
+        self.new = set() if new is None else new
+        self.absent = [] if absent is None else absent
 
     def state(self, f: Finding) -> str:
         return "new" if f in self.new else "unchanged"
@@ -166,6 +164,7 @@ def as_json(findings: list[Finding], files: int, color: bool = False, baseline: 
 
 def _fingerprint(f: Finding) -> str:
     """Stable across line moves: file, rule and message."""
+    import hashlib
     return hashlib.sha256("\0".join((f.file, f.rule, f.message)).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 

@@ -9,7 +9,6 @@ due after it when every path from the event to an end, or to the next logged eve
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import cached_property
 
 from ..model import digraph as nx  # networkx's API for what the rules use, without its 90 ms import
@@ -26,12 +25,14 @@ LOG_EVENT_NB = {"admitted": "innlagt", "ready_for_discharge": "utskrivningsklar"
 ROLE_NB = {"municipality": "kommunen", "health-trust": "sykehuset"}
 
 
-@dataclass
 class Chain:
-    repo: Repository
-    entry: Entry
-    pathway: str | None = None
-    _pg: object = field(default=None, repr=False)
+    def __init__(self, repo: Repository, entry: Entry, pathway: str | None = None):
+        self.repo = repo
+        self.entry = entry
+        self.pathway = pathway
+
+    def __repr__(self) -> str:
+        return f"Chain({self.entry.id!r}, pathway={self.pathway!r})"
 
     @cached_property
     def pg(self):

@@ -10,7 +10,7 @@ state the messages and deadlines it expects; `samhandling check` compares them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections import namedtuple
 from pathlib import Path
 
 from ..model import masking
@@ -49,19 +49,15 @@ R_EXPECTED = rule("scenario.expected", ERROR, "Scenarioet gir ikke det som er fo
     vurdert), eller så er forventningen feil.""")
 
 
-@dataclass
-class Problem:
-    rule: object
-    path: tuple
-    message: str
-    hint: str = ""
+# what a scenario gets wrong, before it is placed at file:line:column as a Finding
+Problem = namedtuple("Problem", "rule path message hint", defaults=("",))
 
 
-@dataclass
 class Scenario:
-    file: str
-    doc: Document
-    findings: list = field(default_factory=list)
+    def __init__(self, file: str, doc: Document, findings: list | None = None):
+        self.file = file
+        self.doc = doc
+        self.findings = [] if findings is None else findings
 
     @property
     def data(self) -> dict:

@@ -15,7 +15,6 @@ import bisect
 import gc
 import math
 import re
-from dataclasses import dataclass, field
 
 from .findings import ERROR, Finding, rule
 
@@ -116,16 +115,20 @@ def resolve_plain(text: str):
     return text
 
 
-@dataclass
 class Document:
     """One loaded file: its data and where each node stands."""
 
-    file: str
-    data: object = None
-    text: str = ""  # the decoded source, for scans over raw text (personal identifiers)
-    positions: dict = field(default_factory=dict)  # key path -> (line, column) of the value
-    key_positions: dict = field(default_factory=dict)  # key path -> (line, column) of the key
-    findings: list = field(default_factory=list)
+    def __init__(self, file: str, data: object = None, text: str = "", positions: dict | None = None,
+                 key_positions: dict | None = None, findings: list | None = None):
+        self.file = file
+        self.data = data
+        self.text = text  # the decoded source, for scans over raw text (personal identifiers)
+        self.positions = {} if positions is None else positions  # key path -> (line, column) of the value
+        self.key_positions = {} if key_positions is None else key_positions  # key path -> (line, column) of the key
+        self.findings = [] if findings is None else findings
+
+    def __repr__(self) -> str:
+        return f"Document({self.file!r}, findings={len(self.findings)})"
 
     @property
     def ok(self) -> bool:

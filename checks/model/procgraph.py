@@ -4,20 +4,19 @@ procedures through this one builder."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from . import digraph as nx  # networkx's API for what the rules use, without its 90 ms import
 
 from .repository import Entry
 
 
-@dataclass
 class ProcedureGraph:
-    entry: Entry
-    graph: nx.DiGraph
-    steps: dict  # step id -> (index, step dict)
-    start: str | None = None
-    ends: list = field(default_factory=list)
+    def __init__(self, entry: Entry, graph: nx.DiGraph, steps: dict, start: str | None = None,
+                 ends: list | None = None):
+        self.entry = entry
+        self.graph = graph
+        self.steps = steps  # step id -> (index, step dict)
+        self.start = start
+        self.ends = [] if ends is None else ends
 
     def pos(self, sid: str, key: str | None = None) -> tuple[int, int]:
         i = self.steps[sid][0]

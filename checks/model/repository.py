@@ -6,7 +6,6 @@ import errno
 import os
 import re
 import stat
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .findings import ERROR, WARNING, Finding, rule
@@ -121,13 +120,16 @@ def link_problem(path: Path, root: Path):
     return None
 
 
-@dataclass
 class Entry:
     """One loaded, schema-checked document."""
 
-    kind: str
-    doc: Document
-    valid: bool = True  # loaded and schema-valid: only valid entries are subjects of later rules
+    def __init__(self, kind: str, doc: Document, valid: bool = True):
+        self.kind = kind
+        self.doc = doc
+        self.valid = valid  # loaded and schema-valid: only valid entries are subjects of later rules
+
+    def __repr__(self) -> str:
+        return f"Entry({self.kind!r}, {self.doc!r}, valid={self.valid})"
 
     @property
     def data(self) -> dict:
@@ -143,13 +145,17 @@ class Entry:
         return self.doc.file
 
 
-@dataclass
 class Repository:
-    root: Path
-    entries: list = field(default_factory=list)
-    findings: list = field(default_factory=list)
-    documents: list = field(default_factory=list)  # every loaded file, also those that failed
-    schemas: object = None  # the SchemaSet the documents were checked with (scenarios reuse it)
+    def __init__(self, root: Path, entries: list | None = None, findings: list | None = None,
+                 documents: list | None = None, schemas: object = None):
+        self.root = root
+        self.entries = [] if entries is None else entries
+        self.findings = [] if findings is None else findings
+        self.documents = [] if documents is None else documents  # every loaded file, also those that failed
+        self.schemas = schemas  # the SchemaSet the documents were checked with (scenarios reuse it)
+
+    def __repr__(self) -> str:
+        return f"Repository({str(self.root)!r}, {len(self.entries)} entries)"
 
     def of(self, kind: str) -> list:
         """Valid entries of a kind, the subjects of the content and graph rules."""

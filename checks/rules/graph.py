@@ -382,8 +382,8 @@ def _answers(pg: ProcedureGraph, sid: str, step: dict, mtype: Entry, message_typ
     answered = step.get("answers")
     if answered in pg.steps:
         original = pg.steps[answered][1]
-        expected = ((message_types.get(original.get("message_type")) or Entry("", None)).data
-                    if message_types.get(original.get("message_type")) else {}).get("answer") or {}
+        asked = message_types.get(original.get("message_type"))
+        expected = (asked.data if asked else {}).get("answer") or {}
         if expected.get("message_type") and expected["message_type"] != step.get("message_type"):
             out.append(R_ANSWER.at(e.file, pg.pos(sid, "message_type"),
                 f"{pg.label(sid)} svarer på {pg.label(answered)} med `{step.get('message_type')}`, men svaret "

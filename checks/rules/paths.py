@@ -28,7 +28,6 @@ the same constraint to one recorded case (a list of events), for message logs.
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, field
 
 from ..model import digraph as nx  # networkx's API for what the rules use, without its 90 ms import
 from ..model.findings import ERROR, WARNING, Finding, rule
@@ -89,22 +88,26 @@ R_VACUOUS = rule("path.vacuous", WARNING, "Veikrav som ikke gjelder noe steg",
 
 # -- the constraints as data -----------------------------------------------------------------
 
-@dataclass(frozen=True)
 class Constraint:
     """One constraint as written, with where it is written."""
 
-    id: str
-    kind: str
-    a: dict
-    b: dict | None
-    without: dict | None
-    given: dict | None
-    title: str
-    source: dict
-    note: str
-    holder: Entry = field(compare=False)
-    path: tuple = ()  # key path of the constraint inside the holder's file
-    scope: str = "procedure"  # procedure | message-type | obligation
+    def __init__(self, id: str, kind: str, a: dict, b: dict | None, without: dict | None, given: dict | None,
+                 title: str, source: dict, note: str, holder: Entry, path: tuple = (), scope: str = "procedure"):
+        self.id = id
+        self.kind = kind
+        self.a = a
+        self.b = b
+        self.without = without
+        self.given = given
+        self.title = title
+        self.source = source
+        self.note = note
+        self.holder = holder
+        self.path = path  # key path of the constraint inside the holder's file
+        self.scope = scope  # procedure | message-type | obligation
+
+    def __repr__(self) -> str:
+        return f"Constraint({self.id!r}, {self.kind!r}, {self.holder.file!r})"
 
     @property
     def status(self) -> str:
@@ -119,18 +122,19 @@ class Constraint:
                                     ("given", self.given)) if s]
 
 
-@dataclass
 class Result:
     """A constraint evaluated in one procedure."""
 
-    constraint: Constraint
-    procedure: Entry
-    holds: bool
-    counterexample: list = field(default_factory=list)  # step ids, start to end
-    at: str | None = None  # the step where it goes wrong
-    message: str = ""  # Norwegian, empty when it holds
-    applies: bool = True  # false when a step it names is missing (written on the procedure) or
-    # when it names no step here at all (written on a message type or obligation)
+    def __init__(self, constraint: Constraint, procedure: Entry, holds: bool, counterexample: list | None = None,
+                 at: str | None = None, message: str = "", applies: bool = True):
+        self.constraint = constraint
+        self.procedure = procedure
+        self.holds = holds
+        self.counterexample = [] if counterexample is None else counterexample  # step ids, start to end
+        self.at = at  # the step where it goes wrong
+        self.message = message  # Norwegian, empty when it holds
+        self.applies = applies  # false when a step it names is missing (written on the procedure) or
+        # when it names no step here at all (written on a message type or obligation)
 
 
 def _read(raw: dict, holder: Entry, path: tuple, scope: str) -> Constraint | None:
