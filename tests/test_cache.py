@@ -116,17 +116,68 @@ def test_an_entry_of_the_wrong_shape_is_a_miss(tmp_path):
     store = FileCache(repo_dir, tmp_path)
     run_checks(repo_dir, store=store)
     store.save()
-    entries = marshal.loads(store.path.read_bytes()[len(cache_mod.FORMAT) + 32:])
-    # the same keys, with findings under a rule that does not exist, or of the wrong shape
+    entries, scans = marshal.loads(store.path.read_bytes()[len(cache_mod.FORMAT) + 32:])
+    # the same keys, with findings under a rule that does not exist, or of the wrong shape, or
+    # a document whose data is not marshal bytes
     forged = {}
     for n, (key, record) in enumerate(entries.items()):
-        bad = ((record[0], 1, 1, "ingen.slik-regel", "error", "x", "", ()),) if n % 2 else "ikke en tuppel"
-        forged[key] = record[:5] + (bad,) + record[6:]
-    payload = marshal.dumps(forged)
+        bad = ((record[0], 1, 1, "ingen.slik-regel", "error", "x", "", ()),) if n % 3 == 1 else "ikke en tuppel"
+        forged[key] = (record[0], "ikke bytes") + record[2:] if n % 3 == 2 else record[:3] + (bad,) + record[4:]
+    payload = marshal.dumps((forged, scans))
     store.path.write_bytes(cache_mod.FORMAT + hashlib.sha256(payload).digest() + payload)
     store = FileCache(repo_dir, tmp_path)
     _, findings = run_checks(repo_dir, store=store)
     assert findings == expected and store.hits == 0
+
+
+def test_the_guards_scans_through_the_cache_follow_every_text(tmp_path):
+    """The guard's scan of a text is kept by path and text: a number planted in a procedure,
+    in docs/ and in a schema is found cold and warm, and is gone when the text is mended."""
+    import random
+
+    from fuzzlib import valid_number
+    repo = _copy_real(tmp_path)
+    number = valid_number(random.Random(14))
+    party = next((repo / "procedures" / "parties").glob("*.yaml"))
+    original = party.read_text(encoding="utf-8")
+    (repo / "docs").mkdir()
+    page = repo / "docs" / "merknad.md"
+    schema = repo / "schemas" / "common.schema.json"
+    schema_text = schema.read_text(encoding="utf-8")
+
+    def guard(cache):
+        store = FileCache(repo, cache)
+        _, findings = run_checks(repo, store=store)
+        store.save()
+        return sorted((f.file, f.line, f.column, f.message) for f in findings if f.rule == "privacy.personal-id")
+
+    for planted in (True, False):
+        party.write_text(original + (f"# {number}\n" if planted else ""), encoding="utf-8")
+        page.write_text(f"Ring {number[:6]} {number[6:]}.\n" if planted else "Ring sentralbordet.\n", encoding="utf-8")
+        schema.write_text(schema_text.replace('"$schema"', f'"$comment": "{number}",\n  "$schema"', 1)
+                          if planted else schema_text, encoding="utf-8")
+        plain = guard(None)
+        assert {f[0] for f in plain} == ({party.relative_to(repo).as_posix(), "docs/merknad.md",
+                                          "schemas/common.schema.json"} if planted else set())
+        assert guard(tmp_path / "c") == plain  # cold
+        assert guard(tmp_path / "c") == plain  # warm: every scan from the cache
+
+
+def test_a_scan_of_the_wrong_shape_is_a_miss(tmp_path):
+    import hashlib
+    import marshal
+    repo_dir = CASES / "privacy-personal-id"
+    _, expected = run_checks(repo_dir)
+    store = FileCache(repo_dir, tmp_path)
+    run_checks(repo_dir, store=store)
+    store.save()
+    entries, scans = marshal.loads(store.path.read_bytes()[len(cache_mod.FORMAT) + 32:])
+    assert any(scans.values())  # the planted numbers' scans are kept
+    forged = {key: (("ikke", "en", "finding"),) if n % 2 else "ikke en tuppel" for n, key in enumerate(scans)}
+    payload = marshal.dumps((entries, forged))
+    store.path.write_bytes(cache_mod.FORMAT + hashlib.sha256(payload).digest() + payload)
+    store = FileCache(repo_dir, tmp_path)
+    assert run_checks(repo_dir, store=store)[1] == expected
 
 
 def test_the_cache_lives_outside_the_repository_and_can_be_turned_off(tmp_path, monkeypatch):

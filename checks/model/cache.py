@@ -2,19 +2,22 @@
 does not parse and schema-check the files that did not change.
 
 What is cached is only what depends on one file alone: the strict YAML load (data, positions,
-text, loading findings) and the schema validation of that file. Each entry is keyed by the
-SHA-256 of everything the result depends on: the file's bytes, its path (the kind follows from
-it, and findings name it), the schemas' contents, and the code version (the bytes of every
+text, loading findings), the schema validation of that file, and the guard's scan of one text
+for personal identifiers (`FileCache.scan`, keyed by the path and the text). Each entry is keyed
+by the SHA-256 of everything the result depends on: the file's bytes, its path (the kind follows
+from it, and findings name it), the schema files, and the code version (the bytes of every
 module of this package, the Python version and the installed PyYAML, jsonschema-rs and
-jsonschema). Everything that reads more than one file (references, graph rules, privacy scans,
-governance, scenarios) runs on every check, cache or not: a cache can only save the work of
-reading a file it has seen with exactly these bytes.
+jsonschema). Everything that reads more than one file (references, graph
+rules, the guard's checks across files, governance, scenarios) runs on every check, cache or
+not: a cache can only save the work of reading a text it has seen exactly as it is.
 
 Where: `$SAMHANDLING_CACHE` when set (`off` turns the cache off), else
 `$XDG_CACHE_HOME/samhandling`, else `~/.cache/samhandling`: outside the repository, so a
 change under review can never bring cache entries with it. One file per repository folder,
 written atomically (a temporary file renamed into place) and only when something changed,
-holding only the entries the last check used.
+holding only the entries the last check used. Each entry's values are kept as marshal bytes of
+their own, so a run that changed one file rewrites the file without encoding every entry again,
+and a document's positions are decoded only when a finding asks for one (`_CachedDocument`).
 
 Safe: the file starts with a SHA-256 of its contents; a file that is truncated, corrupt, from
 another format or unreadable is ignored (and replaced), and an entry whose shape is not what
@@ -30,7 +33,10 @@ import os
 import sys
 from pathlib import Path
 
-FORMAT = b"samhandling-cache 1\n"
+from .findings import RULES, Finding
+from .loader import Document
+
+FORMAT = b"samhandling-cache 2\n"
 _PACKAGE = Path(__file__).resolve().parent.parent
 # where and when these were installed is part of the code version (the site's compiled templates
 # depend on Jinja2, MkDocs and the theme as well)
@@ -144,7 +150,9 @@ class FileCache:
             self.path = Path(folder) / f"{name}.bin"
         self._version = None
         self._entries: dict | None = None
+        self._scans: dict = {}
         self._used: dict = {}
+        self._scans_used: dict = {}
         self.hits = 0
         self.misses = 0
 
@@ -162,9 +170,10 @@ class FileCache:
     def _read(self) -> dict:
         if self._entries is None:
             self._entries = {}
-            entries = read_sealed(self.path) if self.path is not None else None
-            if isinstance(entries, dict):
-                self._entries = entries
+            value = read_sealed(self.path) if self.path is not None else None
+            if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], dict) \
+                    and isinstance(value[1], dict):
+                self._entries, self._scans = value
         return self._entries
 
     def save(self) -> None:
@@ -172,15 +181,16 @@ class FileCache:
         the check: a cache that cannot be written is simply not written."""
         if self.path is None or self._entries is None:
             return
-        if self._used.keys() == self._entries.keys():
+        if self._used.keys() == self._entries.keys() and self._scans_used.keys() == self._scans.keys():
             return
-        write_sealed(self.path, self._used)
+        write_sealed(self.path, (self._used, self._scans_used))
 
     def next_run(self) -> None:
         """Start another run in the same process (`mkdocs serve`): the entries the last run
         used stay in memory, the rest are dropped."""
         self._read()
         self._entries, self._used = self._used, {}
+        self._scans, self._scans_used = self._scans_used, {}
         self.hits = self.misses = 0
 
     # -- entries -----------------------------------------------------------------------------
@@ -204,24 +214,54 @@ class FileCache:
         if record is not None:
             self._used[key] = record
 
+    # -- the guard's scans -------------------------------------------------------------------
+    def scan(self, file: str, text: str, compute) -> tuple:
+        """`compute()`'s ((finding, digits), ...) for one file's text, kept between runs: the
+        scan reads only this path and text, so it is keyed by them (and the code version)."""
+        if self._version is None:
+            self._version = code_version()
+        h = hashlib.sha256(FORMAT + b"scan\0")
+        for part in (self._version, file, text):
+            h.update(part.encode("utf-8", "surrogatepass") + b"\0")
+        key = h.hexdigest()
+        self._read()
+        stored = self._scans.get(key)
+        found = _scan_result(stored)
+        if found is not None:
+            self._scans_used[key] = stored
+            return found
+        found = compute()
+        record = tuple((_finding_tuple(f), number) for f, number in found)
+        if _marshals(record):
+            self._scans_used[key] = record
+        return found
+
 
 def _finding_tuple(f) -> tuple:
     return (f.file, f.line, f.column, f.rule, f.severity, f.message, f.hint, tuple(f.path))
 
 
-def _record(doc, more=()):
-    """A Document as plain values (None if it holds something marshal must not carry)."""
-    record = (doc.file, doc.data, doc.text, doc.positions, doc.key_positions,
-              tuple(map(_finding_tuple, doc.findings)), tuple(map(_finding_tuple, more)))
+def _marshals(value) -> bool:
     try:
-        marshal.dumps(record)
+        marshal.dumps(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _record(doc, more=()):
+    """A Document as plain values (None if it holds something marshal must not carry): its data
+    and text, and its positions, each as marshal bytes of their own."""
+    try:
+        body = marshal.dumps((doc.data, doc.text))
+        places = marshal.dumps((doc.positions, doc.key_positions))
     except ValueError:
         return None
-    return record
+    record = (doc.file, body, places, tuple(map(_finding_tuple, doc.findings)), tuple(map(_finding_tuple, more)))
+    return record if _marshals(record) else None
 
 
 def _findings(items):
-    from .findings import RULES, Finding
     if not isinstance(items, tuple):
         return None
     out = []
@@ -234,16 +274,53 @@ def _findings(items):
     return out
 
 
+def _scan_result(record):
+    """((Finding, digits), ...) from what `scan` stored, or None if it is not what it writes."""
+    if not isinstance(record, tuple) or not all(isinstance(r, tuple) and len(r) == 2 for r in record):
+        return None
+    findings = _findings(tuple(r[0] for r in record))
+    if findings is None or not all(isinstance(r[1], str) for r in record):
+        return None
+    return tuple(zip(findings, (r[1] for r in record)))
+
+
 def _document(record):
     """(Document, further findings) from a record, or None if it is not what _record writes."""
-    from .loader import Document
-    if not (isinstance(record, tuple) and len(record) == 7):
+    if not (isinstance(record, tuple) and len(record) == 5):
         return None
-    file, data, text, positions, key_positions, findings, more = record
-    if not (isinstance(file, str) and isinstance(text, str) and isinstance(positions, dict)
-            and isinstance(key_positions, dict)):
+    file, body, places, findings, more = record
+    if not (isinstance(file, str) and isinstance(body, bytes) and isinstance(places, bytes)):
+        return None
+    try:
+        body = marshal.loads(body)
+    except (EOFError, ValueError, TypeError):
+        return None
+    if not (isinstance(body, tuple) and len(body) == 2 and isinstance(body[1], str)):
         return None
     findings, more = _findings(findings), _findings(more)
     if findings is None or more is None:
         return None
-    return Document(file, data, text, positions, key_positions, findings), more
+    return _CachedDocument(file, body[0], body[1], places, findings), more
+
+
+class _CachedDocument(Document):
+    """A Document from the cache whose positions are decoded when first read: most documents of
+    a check never report a finding, so their positions are never needed."""
+
+    def __init__(self, file: str, data, text: str, places: bytes, findings: list):
+        self.file, self.data, self.text, self.findings = file, data, text, findings
+        self._places = places
+
+    def __getattr__(self, name):  # only for attributes not yet set: the two position maps
+        places = self.__dict__.get("_places")
+        if name not in ("positions", "key_positions") or places is None:
+            raise AttributeError(name)
+        try:
+            positions, key_positions = marshal.loads(places)
+        except (EOFError, ValueError, TypeError):
+            positions = key_positions = None
+        ok = isinstance(positions, dict) and isinstance(key_positions, dict)
+        self.positions = positions if ok else {}  # another shape: every node at (1, 1), as an unknown path
+        self.key_positions = key_positions if ok else {}
+        del self._places
+        return getattr(self, name)

@@ -127,8 +127,9 @@ def scan_names(paths) -> list[Finding]:
     return out
 
 
-def scan_docs(root: Path) -> list[Finding]:
+def scan_docs(root: Path, scan=None) -> list[Finding]:
     """The Markdown under docs/ (not generated pages, which come from the checked YAML)."""
+    scan = scan or scan_text
     out = []
     docs = root / "docs"
     if docs.is_dir():
@@ -137,7 +138,7 @@ def scan_docs(root: Path) -> list[Finding]:
                 text = path.read_text(encoding="utf-8", errors="replace")
             except OSError:
                 continue
-            out += scan_text(path.relative_to(root).as_posix(), text)
+            out += scan(path.relative_to(root).as_posix(), text)
     return out
 
 
@@ -178,15 +179,18 @@ def field_checks(repo) -> list[Finding]:
 
 
 def check(repo) -> list[Finding]:
+    store = getattr(repo, "store", None)  # check's per-file cache keeps each text's scan between runs
+    scan = scan_text if store is None else (
+        lambda file, text: [f for f, _ in store.scan(file, text, lambda: _scan_cached(file, text))])
     out = []
     for doc in repo.documents:
-        out += scan_text(doc.file, doc.text)
+        out += scan(doc.file, doc.text)
         out += scan_values(doc)
     out += scan_names(sorted({d.file for d in repo.documents} | {f.file for f in repo.findings}))
     schemas = repo.root / "schemas"
     if schemas.is_dir():
         for path in sorted(schemas.glob("*.json")):
-            out += scan_text(path.relative_to(repo.root).as_posix(), path.read_text(encoding="utf-8", errors="replace"))
-    out += scan_docs(repo.root)
+            out += scan(path.relative_to(repo.root).as_posix(), path.read_text(encoding="utf-8", errors="replace"))
+    out += scan_docs(repo.root, scan)
     out += field_checks(repo)
     return out
