@@ -180,6 +180,40 @@ def test_a_scan_of_the_wrong_shape_is_a_miss(tmp_path):
     assert run_checks(repo_dir, store=store)[1] == expected
 
 
+def test_the_code_version_follows_every_module_by_stat(tmp_path, monkeypatch):
+    """A module counts by path, size and modification time (as Python's own bytecode cache):
+    an edited module, a new one and a touched one each give another version."""
+    import os
+    package = tmp_path / "pakke"
+    (package / "sub").mkdir(parents=True)
+    module = package / "sub" / "regler.py"
+    module.write_text("X = 1\n", encoding="utf-8")
+    monkeypatch.setattr(cache_mod, "_PACKAGE", package)
+    seen = [cache_mod.code_version()]
+    assert cache_mod.code_version() == seen[0]
+    module.write_text("X = 22\n", encoding="utf-8")
+    seen.append(cache_mod.code_version())
+    (package / "ny.py").write_text("", encoding="utf-8")
+    seen.append(cache_mod.code_version())
+    st = module.stat()
+    os.utime(module, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+    seen.append(cache_mod.code_version())
+    assert len(set(seen)) == len(seen)
+
+
+def test_the_schema_digest_follows_the_schema_files(tmp_path):
+    from checks.model.schema import SchemaSet
+    folder = tmp_path / "schemas"
+    shutil.copytree(ROOT / "schemas", folder)
+    texts = {p.name: p.read_text(encoding="utf-8") for p in folder.glob("*.schema.json")}
+    digest = SchemaSet(folder).digest
+    assert SchemaSet.from_texts(texts).digest == digest
+    assert SchemaSet.from_texts({k: v.encode("utf-8") for k, v in texts.items()}).digest == digest
+    common = folder / "common.schema.json"
+    common.write_text(common.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert SchemaSet(folder).digest != digest  # any byte counts, also layout
+
+
 def test_the_cache_lives_outside_the_repository_and_can_be_turned_off(tmp_path, monkeypatch):
     monkeypatch.delenv("SAMHANDLING_CACHE", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))

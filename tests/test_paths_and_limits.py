@@ -136,3 +136,13 @@ def test_huge_durations_never_crash_the_graph_the_site_or_the_report(tmp_path):
     for value in ("P" + "9" * 5000 + "D", "PT" + "9" * 20 + "H", "P99999W"):
         damaged = {**files, chain: (text[:start] + value + text[end:]).encode()}
         assert check_properties(damaged) == []
+
+
+def test_a_regular_file_is_read_whole_up_to_one_byte_past_the_limit(tmp_path):
+    from checks.model.repository import read_regular
+    for size in (0, 1, 9, 10, 11, 200_000):
+        path = tmp_path / f"f{size}"
+        data = bytes(range(256)) * (size // 256) + bytes(range(size % 256))
+        path.write_bytes(data)
+        assert read_regular(path) == data
+        assert read_regular(path, limit=10) == data[:11]

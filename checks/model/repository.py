@@ -92,10 +92,17 @@ def read_regular(path, limit: int = MAX_BYTES) -> bytes:
     hang the check and a huge file is not read into memory."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
             raise NotRegularFile(path)
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            return handle.read(limit + 1)
+        chunks, left = [], limit + 1
+        while left > 0:  # the size fstat gave first; a file that grows meanwhile is read to the limit
+            chunk = os.read(fd, min(left, max(info.st_size + 1, 65536)))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
     finally:
         os.close(fd)
 

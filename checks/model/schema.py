@@ -100,27 +100,32 @@ class SchemaSet:
 
     def __init__(self, directory: Path):
         self.directory = Path(directory)
-        self.raw: dict[str, dict] = {}
-        for path in sorted(self.directory.glob("*.schema.json")):
-            schema = json.loads(path.read_text(encoding="utf-8"))
-            self.raw[path.name] = {**schema, "$id": BASE_URI + path.name}
+        self._read({path.name: path.read_bytes() for path in sorted(self.directory.glob("*.schema.json"))})
 
     @classmethod
     def from_texts(cls, texts: dict) -> "SchemaSet":
         """A schema set from file name -> JSON text (str or bytes), e.g. read at a git revision."""
         self = cls.__new__(cls)
         self.directory = None
-        self.raw = {}
-        for name in sorted(texts):
-            schema = json.loads(texts[name])
-            self.raw[name] = {**schema, "$id": BASE_URI + name}
+        self._read({name: text.encode("utf-8") if isinstance(text, str) else text for name, text in texts.items()})
         return self
+
+    def _read(self, sources: dict) -> None:
+        self._sources = sources  # file name -> bytes, for the digest
+        self.raw: dict[str, dict] = {}
+        for name in sorted(sources):
+            schema = json.loads(sources[name].decode("utf-8"))
+            self.raw[name] = {**schema, "$id": BASE_URI + name}
 
     @cached_property
     def digest(self) -> str:
-        """SHA-256 of the schemas' contents (part of the key of check's per-file cache)."""
+        """SHA-256 of the schema files, by name and bytes (part of the key of check's per-file
+        cache; each `$id` follows from the name)."""
         import hashlib
-        return hashlib.sha256(json.dumps(self.raw, sort_keys=True).encode()).hexdigest()
+        h = hashlib.sha256()
+        for name in sorted(self._sources):
+            h.update(name.encode("utf-8", "surrogatepass") + b"\0" + self._sources[name] + b"\0")
+        return h.hexdigest()
 
     @cached_property
     def registry(self):
