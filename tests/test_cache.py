@@ -189,16 +189,21 @@ def test_the_code_version_follows_every_module_by_stat(tmp_path, monkeypatch):
     module = package / "sub" / "regler.py"
     module.write_text("X = 1\n", encoding="utf-8")
     monkeypatch.setattr(cache_mod, "_PACKAGE", package)
-    seen = [cache_mod.code_version()]
-    assert cache_mod.code_version() == seen[0]
+
+    def version():  # a new process each time: one process keeps the version of the code it runs
+        cache_mod._code_version.cache_clear()
+        return cache_mod.code_version()
+    seen = [version()]
+    assert version() == seen[0]
     module.write_text("X = 22\n", encoding="utf-8")
-    seen.append(cache_mod.code_version())
+    seen.append(version())
     (package / "ny.py").write_text("", encoding="utf-8")
-    seen.append(cache_mod.code_version())
+    seen.append(version())
     st = module.stat()
     os.utime(module, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
-    seen.append(cache_mod.code_version())
+    seen.append(version())
     assert len(set(seen)) == len(seen)
+    cache_mod._code_version.cache_clear()
 
 
 def test_the_schema_digest_follows_the_schema_files(tmp_path):

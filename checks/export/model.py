@@ -301,11 +301,7 @@ def build_export(repo: Repository, findings: list[Finding], today=None, with_lif
 
 def dumps(document: dict) -> str:
     """The export as text: stable (no time stamps, fixed key order), UTF-8, masked."""
-    try:
-        from ..model.masking import dumps as masked_dumps  # hardening's choke point, when present
-    except ImportError:  # pragma: no cover - until the masking module lands
-        from ..model.masking import dumps as masked_dumps  # strict, masked, valid UTF-8
-        return masked_dumps(document, indent=2) + "\n"
+    from ..model.masking import dumps as masked_dumps  # strict, masked, valid UTF-8
     return masked_dumps(document, indent=2) + "\n"
 
 

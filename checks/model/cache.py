@@ -27,6 +27,7 @@ this code writes is a miss. Nothing in the file is ever executed (marshal of pla
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import marshal
 import os
@@ -67,15 +68,21 @@ def code_version() -> str:
     """A digest of the code that produces a cached result: this package's modules, the Python
     version and where and when the libraries were installed. A module counts by its path, size
     and modification time, the test Python itself makes before it trusts a module's cached
-    bytecode (stat, not read: reading every module cost a hook about 2 ms)."""
+    bytecode (stat, not read: reading every module cost a hook about 2 ms). Computed once per
+    process (a site build asked six times): the code a process runs does not change under it."""
+    return _code_version(str(_PACKAGE))
+
+
+@functools.lru_cache(maxsize=None)
+def _code_version(package: str) -> str:
     from importlib.machinery import PathFinder  # finds a module without importing it
     h = hashlib.sha256(sys.version.encode())
-    for folder, dirs, names in sorted(os.walk(_PACKAGE)):
+    for folder, dirs, names in sorted(os.walk(package)):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(names):
             if name.endswith((".py", ".json")):
                 path = os.path.join(folder, name)
-                h.update(path[len(str(_PACKAGE)):].encode() + b"\0" + _stamp(path) + b"\0")
+                h.update(path[len(package):].encode() + b"\0" + _stamp(path) + b"\0")
     for name in _LIBRARIES:
         spec = PathFinder.find_spec(name)
         origin = spec.origin if spec is not None and spec.origin else ""
