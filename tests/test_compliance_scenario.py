@@ -41,6 +41,15 @@ def test_scenario_output_matches_golden(path, repo):
         assert got == golden.read_text(encoding="utf-8"), golden
 
 
+def test_a_scenario_is_read_with_the_repositorys_schemas(repo, monkeypatch):
+    """The site walks every scenario: each reads the schemas the repository was checked with,
+    not a set of its own compiled again."""
+    def no_other(root):
+        raise AssertionError("a schema set of its own")
+    monkeypatch.setattr(scenario, "schemas_for", no_other)
+    assert scenario.run(FIXTURE, repo, SCENARIOS[0])["scenario"]["file"]
+
+
 def test_fixture_scenarios_meet_their_expectations(repo):
     assert scenario.check(FIXTURE, repo) == []
 

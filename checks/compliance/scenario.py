@@ -383,7 +383,9 @@ class ScenarioError(Exception):
 
 
 def run(root: Path, repo: Repository, path: Path) -> dict:
-    sc = load(root, path)
+    # the repository's schemas and cache: a schema set of its own per scenario compiled the
+    # schemas again each time (the site's scenario page walks every scenario)
+    sc = load(root, path, repo.schemas, repo.store)
     if sc.findings:
         raise ScenarioError(sc.findings)
     result, problems = compute(repo, sc.data)
