@@ -108,23 +108,25 @@ def test_a_corrupt_cache_is_ignored_and_replaced(tmp_path, damage):
     assert run_checks(repo_dir, store=store)[1] == expected and store.misses == 0 and store.hits
 
 
-def test_an_entry_of_the_wrong_shape_is_a_miss(tmp_path):
-    import hashlib
-    import marshal
-    repo_dir = CASES / "schema-format"
+def _stored(repo_dir, folder):
+    """The findings without the cache, the cache file and what a first check stored in it."""
     _, expected = run_checks(repo_dir)
-    store = FileCache(repo_dir, tmp_path)
+    store = FileCache(repo_dir, folder)
     run_checks(repo_dir, store=store)
     store.save()
-    entries, scans = marshal.loads(store.path.read_bytes()[len(cache_mod.FORMAT) + 32:])
+    return expected, store.path, cache_mod.read_sealed(store.path)
+
+
+def test_an_entry_of_the_wrong_shape_is_a_miss(tmp_path):
+    repo_dir = CASES / "schema-format"
+    expected, path, (entries, scans) = _stored(repo_dir, tmp_path)
     # the same keys, with findings under a rule that does not exist, or of the wrong shape, or
     # a document whose data is not marshal bytes
     forged = {}
     for n, (key, record) in enumerate(entries.items()):
         bad = ((record[0], 1, 1, "ingen.slik-regel", "error", "x", "", ()),) if n % 3 == 1 else "ikke en tuppel"
         forged[key] = (record[0], "ikke bytes") + record[2:] if n % 3 == 2 else record[:3] + (bad,) + record[4:]
-    payload = marshal.dumps((forged, scans))
-    store.path.write_bytes(cache_mod.FORMAT + hashlib.sha256(payload).digest() + payload)
+    cache_mod.write_sealed(path, (forged, scans))  # sealed as the code seals it: only the shape is wrong
     store = FileCache(repo_dir, tmp_path)
     _, findings = run_checks(repo_dir, store=store)
     assert findings == expected and store.hits == 0
@@ -164,18 +166,11 @@ def test_the_guards_scans_through_the_cache_follow_every_text(tmp_path):
 
 
 def test_a_scan_of_the_wrong_shape_is_a_miss(tmp_path):
-    import hashlib
-    import marshal
     repo_dir = CASES / "privacy-personal-id"
-    _, expected = run_checks(repo_dir)
-    store = FileCache(repo_dir, tmp_path)
-    run_checks(repo_dir, store=store)
-    store.save()
-    entries, scans = marshal.loads(store.path.read_bytes()[len(cache_mod.FORMAT) + 32:])
+    expected, path, (entries, scans) = _stored(repo_dir, tmp_path)
     assert any(scans.values())  # the planted numbers' scans are kept
     forged = {key: (("ikke", "en", "finding"),) if n % 2 else "ikke en tuppel" for n, key in enumerate(scans)}
-    payload = marshal.dumps((entries, forged))
-    store.path.write_bytes(cache_mod.FORMAT + hashlib.sha256(payload).digest() + payload)
+    cache_mod.write_sealed(path, (entries, forged))
     store = FileCache(repo_dir, tmp_path)
     assert run_checks(repo_dir, store=store)[1] == expected
 
