@@ -175,29 +175,76 @@ def test_a_scan_of_the_wrong_shape_is_a_miss(tmp_path):
     assert run_checks(repo_dir, store=store)[1] == expected
 
 
-def test_the_code_version_follows_every_module_by_stat(tmp_path, monkeypatch):
-    """A module counts by path, size and modification time (as Python's own bytecode cache):
-    an edited module, a new one and a touched one each give another version."""
+def _fresh_version():
+    """code_version() as a new process sees it (one process keeps the version of its code)."""
+    cache_mod._code_version.cache_clear()
+    return cache_mod.code_version()
+
+
+@pytest.mark.parametrize("memo", ["på", "av"])
+def test_the_code_version_follows_every_module_by_content(tmp_path, monkeypatch, memo):
+    """An edited module and a new one each give another version; the same bytes written again
+    (a fresh checkout) give the same version, with the stat memo or without it."""
     import os
+    monkeypatch.setenv("SAMHANDLING_CACHE", str(tmp_path / "c") if memo == "på" else "off")
     package = tmp_path / "pakke"
     (package / "sub").mkdir(parents=True)
     module = package / "sub" / "regler.py"
     module.write_text("X = 1\n", encoding="utf-8")
     monkeypatch.setattr(cache_mod, "_PACKAGE", package)
-
-    def version():  # a new process each time: one process keeps the version of the code it runs
-        cache_mod._code_version.cache_clear()
-        return cache_mod.code_version()
-    seen = [version()]
-    assert version() == seen[0]
-    module.write_text("X = 22\n", encoding="utf-8")
-    seen.append(version())
-    (package / "ny.py").write_text("", encoding="utf-8")
-    seen.append(version())
+    first = _fresh_version()
+    assert _fresh_version() == first
     st = module.stat()
-    os.utime(module, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
-    seen.append(version())
-    assert len(set(seen)) == len(seen)
+    os.utime(module, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))  # checked out again
+    assert _fresh_version() == first
+    module.write_text("X = 2\n", encoding="utf-8")  # the same size, other bytes
+    os.utime(module, ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000))
+    edited = _fresh_version()
+    (package / "ny.py").write_text("", encoding="utf-8")
+    added = _fresh_version()
+    assert len({first, edited, added}) == 3
+    cache_mod._code_version.cache_clear()
+
+
+def test_a_library_counts_by_pips_record_not_by_when_it_was_installed(tmp_path, monkeypatch):
+    """The same library installed again (a new virtual environment, a CI runner) gives the same
+    version; another release of it (another RECORD) gives another."""
+    import os
+    monkeypatch.setenv("SAMHANDLING_CACHE", str(tmp_path / "c"))
+    site = tmp_path / "site-packages"
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.setattr(cache_mod, "_LIBRARIES", ("falskt_bibliotek",))
+
+    def install(version: str) -> None:
+        shutil.rmtree(site, ignore_errors=True)
+        (site / "falskt_bibliotek").mkdir(parents=True)
+        (site / "falskt_bibliotek" / "__init__.py").write_text(f"VERSION = {version!r}\n", encoding="utf-8")
+        (site / f"falskt_bibliotek-{version}.dist-info").mkdir()
+        (site / f"falskt_bibliotek-{version}.dist-info" / "RECORD").write_text(
+            f"falskt_bibliotek/__init__.py,sha256={version},16\n", encoding="utf-8")
+
+    install("1.0")
+    first = _fresh_version()
+    record = site / "falskt_bibliotek-1.0.dist-info" / "RECORD"
+    install("1.0")
+    st = record.stat()
+    os.utime(record, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000))
+    assert _fresh_version() == first
+    install("1.1")
+    assert _fresh_version() != first
+    cache_mod._code_version.cache_clear()
+
+
+def test_a_damaged_code_version_memo_is_read_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("SAMHANDLING_CACHE", str(tmp_path / "c"))
+    want = _fresh_version()
+    memos = list((tmp_path / "c" / "kode").glob("*.bin"))
+    assert len(memos) == 1
+    for damaged in (b"", memos[0].read_bytes()[:-1]):
+        memos[0].write_bytes(damaged)
+        assert _fresh_version() == want
+    cache_mod.write_sealed(memos[0], ["ikke", "en", "versjon"])
+    assert _fresh_version() == want
     cache_mod._code_version.cache_clear()
 
 

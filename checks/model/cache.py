@@ -5,9 +5,9 @@ What is cached is only what depends on one file alone: the strict YAML load (dat
 text, loading findings), the schema validation of that file, and the guard's scan of one text
 for personal identifiers (`FileCache.scan`, keyed by the path and the text). Each entry is keyed
 by the SHA-256 of everything the result depends on: the file's bytes, its path (the kind follows
-from it, and findings name it), the schema files, and the code version (every module of this
-package by path, size and modification time, the Python version and the installed PyYAML,
-jsonschema-rs and jsonschema). Everything that reads more than one file (references, graph
+from it, and findings name it), the schema files, and the code version (`code_version`: this
+package's modules by content, the Python version, and the installed libraries by pip's record
+of their files). Everything that reads more than one file (references, graph
 rules, the guard's checks across files, governance, scenarios) runs on every check, cache or
 not: a cache can only save the work of reading a text it has seen exactly as it is.
 
@@ -65,29 +65,93 @@ def _stamp(path: str) -> bytes:
 
 
 def code_version() -> str:
-    """A digest of the code that produces a cached result: this package's modules, the Python
-    version and where and when the libraries were installed. A module counts by its path, size
-    and modification time, the test Python itself makes before it trusts a module's cached
-    bytecode (stat, not read: reading every module cost a hook about 2 ms). Computed once per
-    process (a site build asked six times): the code a process runs does not change under it."""
+    """A digest of the code that produces a cached result: this package's modules by content,
+    the Python version, and each library by where it is installed and the record pip keeps of
+    every file it installed (the `RECORD` of every distribution in the library's folder, with
+    each file's SHA-256), so the same code installed again (a new virtual environment, a CI
+    runner) has the same version, and any other code has another.
+
+    Reading all that costs a hook a few milliseconds, so the digest is kept in the cache folder
+    under a key of every file's path, size and modification time (the test Python itself makes
+    before it trusts cached bytecode): only a changed stat reads the files again. Computed once
+    per process (a site build asked six times): the code a process runs does not change under it."""
     return _code_version(str(_PACKAGE))
+
+
+def _code_files(package: str) -> tuple[list, list, list]:
+    """This package's modules; each library as (name, where its module is, whether pip's
+    RECORD of that folder identifies it); and those RECORD files. Paths, sorted."""
+    from importlib.machinery import PathFinder  # finds a module without importing it
+    modules = []
+    for folder, dirs, names in sorted(os.walk(package)):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        modules += [os.path.join(folder, name) for name in sorted(names) if name.endswith((".py", ".json"))]
+    found = []
+    for name in _LIBRARIES:
+        spec = PathFinder.find_spec(name)
+        origin = spec.origin if spec is not None and spec.origin else ""
+        folder = os.path.dirname(origin) if origin else ""
+        if spec is not None and spec.submodule_search_locations:  # a package: the folder it lies in
+            folder = os.path.dirname(folder)
+        found.append((name, origin, folder))
+    records: dict = {}
+    for folder in sorted({f for _, _, f in found if f}):
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:
+            names = []
+        records[folder] = [os.path.join(folder, n, "RECORD") for n in names if n.endswith(".dist-info")]
+    libraries = [(name, origin, bool(records.get(folder))) for name, origin, folder in found]
+    return modules, libraries, [r for folder in sorted(records) for r in records[folder]]
 
 
 @functools.lru_cache(maxsize=None)
 def _code_version(package: str) -> str:
-    from importlib.machinery import PathFinder  # finds a module without importing it
-    h = hashlib.sha256(sys.version.encode())
-    for folder, dirs, names in sorted(os.walk(package)):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-        for name in sorted(names):
-            if name.endswith((".py", ".json")):
-                path = os.path.join(folder, name)
-                h.update(path[len(package):].encode() + b"\0" + _stamp(path) + b"\0")
-    for name in _LIBRARIES:
-        spec = PathFinder.find_spec(name)
-        origin = spec.origin if spec is not None and spec.origin else ""
-        h.update(name.encode() + b"=" + _stamp(origin) + _stamp(os.path.dirname(origin) if origin else ""))
-    return h.hexdigest()
+    modules, libraries, records = _code_files(package)
+    stats = hashlib.sha256(FORMAT + sys.version.encode() + b"\0" + package.encode("utf-8", "surrogateescape"))
+    for path in modules + records:
+        stats.update(_stamp(path) + b"\0")
+    for name, origin, _ in libraries:
+        stats.update(name.encode() + b"=" + _stamp(origin) + b"\0")
+    folder = cache_dir()
+    memo = folder / "kode" / (stats.hexdigest()[:40] + ".bin") if folder is not None else None
+    known = read_sealed(memo) if memo is not None else None
+    if isinstance(known, str) and len(known) == 64:
+        return known
+    h = hashlib.sha256(FORMAT + sys.version.encode() + b"\0")
+    for path in modules:
+        h.update(b"\1" + path[len(package):].encode("utf-8", "surrogateescape") + b"\0" + _content(path))
+    for path in records:
+        h.update(b"\2" + path.encode("utf-8", "surrogateescape") + b"\0" + _content(path))
+    for name, origin, recorded in libraries:  # a library pip did not install (a system package): by its stat
+        h.update(b"\3" + name.encode() + b"=" + origin.encode("utf-8", "surrogateescape") + b"\0"
+                 + (b"" if recorded else _stamp(origin)))
+    version = h.hexdigest()
+    if memo is not None and write_sealed(memo, version):
+        _prune(memo.parent, keep=memo)
+    return version
+
+
+def _content(path: str) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return b"F" + handle.read()
+    except OSError:
+        return b"-"
+
+
+def _prune(folder: Path, keep: Path, most: int = 8) -> None:
+    """Keep the newest few digests of the code version (one per code that ran here)."""
+    try:
+        found = sorted(folder.glob("*.bin"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    except OSError:
+        return
+    for old in found[most:]:
+        if old != keep:
+            try:
+                old.unlink()
+            except OSError:
+                pass
 
 
 def read_sealed(path, form: bytes = FORMAT):
