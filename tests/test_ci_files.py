@@ -138,6 +138,22 @@ def test_main_workflow_publishes_the_site():
     assert any(u.startswith("actions/deploy-pages@") for u in uses(deploy))
 
 
+def test_only_the_build_on_main_keeps_the_cache_between_runs():
+    """The site build on main keeps samhandling's cache folder between runs (a warm check and
+    compiled templates); no pull-request job reads or writes a cache, so a change under review
+    can never leave entries that a later verdict reads."""
+    build = workflow("publish.yml")["jobs"]["bygg"]
+    names = [s.get("uses", "").split("@")[0] or s.get("run", "") for s in steps(build)]
+    cached = next(s for s in steps(build) if s.get("uses", "").startswith("actions/cache@"))
+    assert cached["with"]["path"] == "~/.cache/samhandling"
+    assert "github.sha" in cached["with"]["key"] and cached["with"]["key"].startswith(cached["with"]["restore-keys"])
+    assert names.index("actions/cache") < names.index("make site")
+    for path in WORKFLOWS:
+        for name, job in workflow(path.name)["jobs"].items():
+            if path.name != "publish.yml" or name != "bygg":
+                assert not any(u.startswith("actions/cache@") for u in uses(job)), (path.name, name)
+
+
 def test_the_make_target_the_workflows_install_with_exists():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert "VENV := .venv" in makefile and "BIN := $(VENV)/bin" in makefile
