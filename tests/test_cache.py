@@ -166,10 +166,14 @@ def test_the_guards_scans_through_the_cache_follow_every_text(tmp_path):
 
 
 def test_a_scan_of_the_wrong_shape_is_a_miss(tmp_path):
+    import marshal
     repo_dir = CASES / "privacy-personal-id"
     expected, path, (entries, scans) = _stored(repo_dir, tmp_path)
     assert any(scans.values())  # the planted numbers' scans are kept
     forged = {key: (("ikke", "en", "finding"),) if n % 2 else "ikke en tuppel" for n, key in enumerate(scans)}
+    import re
+    stored = marshal.dumps(list(scans.values()))
+    assert not re.search(rb"\d{11}", stored)  # the findings (masked), never the digits found
     cache_mod.write_sealed(path, (entries, forged))
     store = FileCache(repo_dir, tmp_path)
     assert run_checks(repo_dir, store=store)[1] == expected

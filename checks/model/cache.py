@@ -39,8 +39,8 @@ from .loader import Document
 
 FORMAT = b"samhandling-cache 2\n"
 _PACKAGE = Path(__file__).resolve().parent.parent
-# where and when these were installed is part of the code version (the site's compiled templates
-# depend on Jinja2, MkDocs and the theme as well)
+# where these are installed and what pip installed there are part of the code version (the
+# site's compiled templates depend on Jinja2, MkDocs and the theme as well)
 _LIBRARIES = ("yaml", "_yaml", "jsonschema_rs", "jsonschema", "referencing", "jinja2", "markupsafe", "mkdocs",
               "material", "holidays")
 
@@ -283,9 +283,10 @@ class FileCache:
             self._used[key] = record
 
     # -- the guard's scans -------------------------------------------------------------------
-    def scan(self, file: str, text: str, compute) -> tuple:
-        """`compute()`'s ((finding, digits), ...) for one file's text, kept between runs: the
-        scan reads only this path and text, so it is keyed by them (and the code version)."""
+    def scan(self, file: str, text: str, compute) -> list:
+        """`compute()`'s findings for one file's text, kept between runs: the scan reads only
+        this path and text, so it is keyed by them (and the code version). Only the findings are
+        kept, whose messages show a number masked, not the digits the scan found."""
         if self._version is None:
             self._version = code_version()
         h = hashlib.sha256(FORMAT + b"scan\0")
@@ -294,12 +295,12 @@ class FileCache:
         key = h.hexdigest()
         self._read()
         stored = self._scans.get(key)
-        found = _scan_result(stored)
+        found = _findings(stored)
         if found is not None:
             self._scans_used[key] = stored
             return found
-        found = compute()
-        record = tuple((_finding_tuple(f), number) for f, number in found)
+        found = list(compute())
+        record = tuple(map(_finding_tuple, found))
         if _marshals(record):
             self._scans_used[key] = record
         return found
@@ -340,16 +341,6 @@ def _findings(items):
             return None
         out.append(Finding(*f))
     return out
-
-
-def _scan_result(record):
-    """((Finding, digits), ...) from what `scan` stored, or None if it is not what it writes."""
-    if not isinstance(record, tuple) or not all(isinstance(r, tuple) and len(r) == 2 for r in record):
-        return None
-    findings = _findings(tuple(r[0] for r in record))
-    if findings is None or not all(isinstance(r[1], str) for r in record):
-        return None
-    return tuple(zip(findings, (r[1] for r in record)))
 
 
 def _document(record):

@@ -181,7 +181,7 @@ def field_checks(repo) -> list[Finding]:
 def check(repo) -> list[Finding]:
     store = getattr(repo, "store", None)  # check's per-file cache keeps each text's scan between runs
     scan = scan_text if store is None else (
-        lambda file, text: [f for f, _ in store.scan(file, text, lambda: _scan_cached(file, text))])
+        lambda file, text: store.scan(file, text, lambda: scan_text(file, text)))
     out = []
     for doc in repo.documents:
         out += scan(doc.file, doc.text)
