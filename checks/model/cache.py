@@ -216,7 +216,6 @@ class FileCache:
         if folder is not None:
             name = hashlib.sha256(str(Path(root).resolve()).encode()).hexdigest()[:32]
             self.path = Path(folder) / f"{name}.bin"
-        self._version = None
         self._entries: dict | None = None
         self._scans: dict = {}
         self._used: dict = {}
@@ -226,10 +225,8 @@ class FileCache:
 
     # -- keys --------------------------------------------------------------------------------
     def key(self, kind: str, rel: str, raw: bytes, schema_digest: str) -> str:
-        if self._version is None:
-            self._version = code_version()
         h = hashlib.sha256(FORMAT)
-        for part in (self._version, schema_digest, kind, rel):
+        for part in (code_version(), schema_digest, kind, rel):
             h.update(part.encode("utf-8", "surrogatepass") + b"\0")
         h.update(raw)
         return h.hexdigest()
@@ -287,10 +284,8 @@ class FileCache:
         """`compute()`'s findings for one file's text, kept between runs: the scan reads only
         this path and text, so it is keyed by them (and the code version). Only the findings are
         kept, whose messages show a number masked, not the digits the scan found."""
-        if self._version is None:
-            self._version = code_version()
         h = hashlib.sha256(FORMAT + b"scan\0")
-        for part in (self._version, file, text):
+        for part in (code_version(), file, text):
             h.update(part.encode("utf-8", "surrogatepass") + b"\0")
         key = h.hexdigest()
         self._read()

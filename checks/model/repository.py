@@ -154,13 +154,13 @@ class Entry:
 
 class Repository:
     def __init__(self, root: Path, entries: list | None = None, findings: list | None = None,
-                 documents: list | None = None, schemas: object = None):
+                 documents: list | None = None, schemas: object = None, store: object = None):
         self.root = root
         self.entries = [] if entries is None else entries
         self.findings = [] if findings is None else findings
         self.documents = [] if documents is None else documents  # every loaded file, also those that failed
         self.schemas = schemas  # the SchemaSet the documents were checked with (scenarios reuse it)
-        self.store = None  # check's per-file cache when loaded with one (the guard keeps its scans there)
+        self.store = store  # check's per-file cache when loaded with one (the guard keeps its scans there)
 
     def __repr__(self) -> str:
         return f"Repository({str(self.root)!r}, {len(self.entries)} entries)"
@@ -261,8 +261,7 @@ def load_repository(root: Path, schemas: SchemaSet | None = None, reader=None,
     """
     root = Path(root)
     schemas = schemas or schemas_for(root)
-    repo = Repository(root, schemas=schemas)
-    repo.store = store
+    repo = Repository(root, schemas=schemas, store=store)
     if reader is None:
         paths = []
         unreadable: list = []

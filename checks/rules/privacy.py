@@ -179,7 +179,7 @@ def field_checks(repo) -> list[Finding]:
 
 
 def check(repo) -> list[Finding]:
-    store = getattr(repo, "store", None)  # check's per-file cache keeps each text's scan between runs
+    store = repo.store  # check's per-file cache keeps each text's scan between runs
     scan = scan_text if store is None else (
         lambda file, text: store.scan(file, text, lambda: scan_text(file, text)))
     out = []
